@@ -1,0 +1,157 @@
+"""Listing files on disk: where they live, how they are read, and how they are written.
+
+Owns the YAML form of a `Listing` (`content/listings/YYYY/YYYY-MM-DD.yaml`), loading with
+validation, deterministic dumping, and atomic writes (temp file + rename, so a killed process
+never leaves half a file). It leaves the meaning of fields to `model` and merging to `merge`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from paperarchive.model import Listing, ListingError
+
+log = logging.getLogger(__name__)
+
+# A day of Daily Papers is ~50 KB of YAML; anything near this is not a listing.
+MAX_LISTING_BYTES = 20 * 1024 * 1024
+LISTING_NAME_RE = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})\.ya?ml$")
+
+
+class _ListingLoader(yaml.SafeLoader):
+    """SafeLoader that reads bare floats and timestamps as text.
+
+    A hand-edited ``id: 2605.10010`` would otherwise become the float 2605.1001 and lose its
+    trailing zero, and ``date: 2026-02-30`` would crash inside PyYAML instead of getting a
+    located error; no listing field is a float, and `model.parse_date` reads dates from text.
+    """
+
+
+_TEXT_TAGS = ("tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")
+_ListingLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _TEXT_TAGS]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _ListingDumper(yaml.SafeDumper):
+    """SafeDumper with block-style lists indented under their key, as people write YAML."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def listing_path(root: Path, day: dt.date) -> Path:
+    """Where the listing of `day` lives under the listings folder `root`."""
+    return root / f"{day:%Y}" / f"{day.isoformat()}.yaml"
+
+
+def iter_listing_files(root: Path) -> Iterator[Path]:
+    """Every listing file under `root`, oldest day first."""
+    if not root.exists():
+        return iter(())
+    files = [p for p in root.rglob("*.y*ml") if LISTING_NAME_RE.match(p.name)]
+    return iter(sorted(files, key=lambda p: (p.name, str(p))))
+
+
+def parse_listing(text: str, source: str) -> Listing:
+    """Parse and validate listing YAML; errors name `source`."""
+    try:
+        data = yaml.load(text, Loader=_ListingLoader)  # noqa: S506 - a SafeLoader subclass
+    except (yaml.YAMLError, RecursionError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ListingError(f"{where}invalid YAML: {problem}", source=source) from None
+    try:
+        return Listing.from_mapping(data)
+    except ListingError as exc:
+        raise exc.located(source) from None
+
+
+def read_text_limited(path: Path, limit: int = MAX_LISTING_BYTES) -> str:
+    """A file's text, refusing files over `limit` bytes or not valid UTF-8."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise ListingError(f"is {size:,} bytes, over the {limit:,}-byte limit",
+                               source=str(path))
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ListingError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
+    except OSError as exc:
+        raise ListingError(f"cannot read: {exc.strerror}", source=str(path)) from None
+
+
+def load_listing(path: Path) -> Listing:
+    """Read and validate one listing file.
+
+    The file name must agree with the `date` inside, so a copied file cannot silently list
+    its papers under the wrong day.
+    """
+    listing = parse_listing(read_text_limited(path), str(path))
+    match = LISTING_NAME_RE.match(path.name)
+    if match and match.group(1) != listing.date.isoformat():
+        raise ListingError(
+            f"the file is named for {match.group(1)} but lists {listing.date.isoformat()}",
+            source=str(path),
+            field="date",
+        )
+    return listing
+
+
+def load_archive(root: Path) -> list[Listing]:
+    """Every listing under `root`, oldest first; the first invalid file raises."""
+    return [load_listing(path) for path in iter_listing_files(root)]
+
+
+def dump_listing(listing: Listing) -> str:
+    """The YAML text of a listing: same listing, same bytes."""
+    return yaml.dump(
+        listing.to_mapping(),
+        Dumper=_ListingDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Write `text` to `path` via a temp file and rename; skip if unchanged.
+
+    Returns True when the file was written. The rename is atomic on POSIX, so a reader (or a
+    crash) sees either the old file or the new one, never a mix.
+    """
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def write_listing(root: Path, listing: Listing) -> bool:
+    """Write a listing to its place under `root`; True when the file changed."""
+    return write_atomic(listing_path(root, listing.date), dump_listing(listing))
