@@ -132,6 +132,14 @@ def safe_url(value: str | None) -> str | None:
     return url
 
 
+@dataclass(frozen=True, order=True)
+class Topic:
+    """A curated topic from the taxonomy (`/tags/<slug>/`); papers are matched to it."""
+
+    slug: str
+    name: str
+
+
 @dataclass(frozen=True)
 class Organization:
     """The HF organisation a paper was submitted under (`/orgs/<name>/`)."""
