@@ -1,0 +1,90 @@
+"""The Pagefind indexing step, run against small hand-written sites (no Pelican needed)."""
+
+import json
+
+import pytest
+from pagefind_index.pagefind_index import (
+    IndexOptions,
+    PagefindIndexError,
+    build_index,
+    pagefind_command,
+    read_options,
+)
+
+PAPER = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
+<nav>Home Archive Topics navigationword</nav>
+<article data-pagefind-body><h1 data-pagefind-meta="title">{title}</h1>
+<p>{abstract}</p></article></body></html>"""
+LISTING = """<!doctype html><html lang="en"><head><title>Day</title></head><body>
+<h1>All papers of the day</h1><p>listingword</p></body></html>"""
+
+
+def write_site(root, papers):
+    for slug, (title, abstract) in papers.items():
+        page = root / "papers" / slug / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(PAPER.format(title=title, abstract=abstract), encoding="utf-8")
+    (root / "index.html").write_text(LISTING, encoding="utf-8")
+
+
+def test_only_paper_bodies_are_indexed_and_the_bundle_lands_in_place(tmp_path):
+    write_site(tmp_path, {"a": ("Sparse Attention", "We prune heads."),
+                          "b": ("Dense Retrieval", "We embed passages.")})
+    stats = build_index(tmp_path, IndexOptions())
+    bundle = tmp_path / "pagefind"
+    assert stats.pages == 2
+    assert (bundle / "pagefind.js").is_file()
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 2
+    assert stats.files == sum(1 for p in bundle.rglob("*") if p.is_file())
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_reindexing_replaces_the_old_bundle(tmp_path):
+    write_site(tmp_path, {"a": ("Sparse Attention", "We prune heads.")})
+    build_index(tmp_path, IndexOptions())
+    stale = tmp_path / "pagefind" / "fragment" / "stale.pf_fragment"
+    stale.write_bytes(b"old")
+    stats = build_index(tmp_path, IndexOptions())
+    assert stats.pages == 1
+    assert not stale.exists()
+
+
+def test_a_failed_run_keeps_the_previous_bundle_and_says_why(tmp_path):
+    site = tmp_path / "site"
+    write_site(site, {"a": ("Sparse Attention", "We prune heads.")})
+    build_index(site, IndexOptions())
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'Error: something broke' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    with pytest.raises(PagefindIndexError, match=r"exit 3(.|\n)*something broke"):
+        build_index(site, IndexOptions(), executable=broken)
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert [p.name for p in site.iterdir() if p.name.startswith(".")] == []
+
+
+def test_missing_site_folder_is_named(tmp_path):
+    with pytest.raises(PagefindIndexError, match="does not exist"):
+        build_index(tmp_path / "nope", IndexOptions())
+
+
+def test_options_default_and_pass_through():
+    assert read_options({}) == IndexOptions()
+    options = read_options({"PAGEFIND_INDEX": {"bundle_dir": "search-index",
+                                               "force_language": "en",
+                                               "extra_args": ["--verbose"]}})
+    command = pagefind_command("pf", "out", "out/x", options)
+    assert command[-3:] == ["--force-language", "en", "--verbose"]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ({"bundel_dir": "x"}, "unknown key"),
+    ({"enabled": "yes"}, "enabled"),
+    ({"bundle_dir": "../elsewhere"}, "bundle_dir"),
+    ({"force_language": "english"}, "force_language"),
+    ({"extra_args": "--verbose"}, "extra_args"),
+    (["enabled"], "expected a dict"),
+])
+def test_bad_settings_name_the_key(value, message):
+    with pytest.raises(PagefindIndexError, match=message):
+        read_options({"PAGEFIND_INDEX": value})
