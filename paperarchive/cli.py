@@ -1,0 +1,228 @@
+"""The command line behind `scripts/archive.py`: one function pair per subcommand.
+
+Owns argument parsing, progress and error reporting on stderr, and exit codes:
+0 success, 1 invalid input or a failure (nothing written), 2 usage error, 3 a fetch that looks
+suspicious (a day empty or possibly truncated) with `--strict`.
+
+Each subcommand is registered by an `add_<name>_command(subparsers)` function listed in
+`COMMANDS`; it sets `handler` to a function taking the parsed arguments and returning an exit
+code. Adding a subcommand (e.g. `render`) means writing one such function and listing it.
+The work itself lives in the library modules (`importers`, `merge`, `fetch`, `listing_io`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from paperarchive import listing_io
+from paperarchive.importers import FORMATS, ImportOptions, expand_inputs, read_input
+from paperarchive.merge import MergeResult, find_cross_day_duplicates, merge_archive
+from paperarchive.model import Listing, ListingError
+
+log = logging.getLogger("paperarchive")
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_SUSPICIOUS = 3
+
+DEFAULT_LISTINGS = Path("content/listings")
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
+def _add_listings_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--listings", type=Path, default=DEFAULT_LISTINGS, metavar="DIR",
+                        help="the listings folder (default: %(default)s)")
+
+
+def _report(errors: Iterable[ListingError | str]) -> None:
+    for error in errors:
+        log.error("error: %s", error)
+
+
+def _write_merged(root: Path, result: MergeResult) -> tuple[int, int]:
+    """Write the merged listings atomically; (files written, files unchanged)."""
+    written = unchanged = 0
+    for listing in result.listings:
+        if listing_io.write_listing(root, listing):
+            written += 1
+        else:
+            unchanged += 1
+    return written, unchanged
+
+
+def merge_and_write(root: Path, incoming: list[Listing]) -> int:
+    """Merge validated listings into the archive under `root` and write what changed.
+
+    The archive is loaded and validated first and everything is merged in memory, so an
+    invalid archive file stops the import before any file is written.
+    """
+    try:
+        existing = listing_io.load_archive(root)
+    except ListingError as exc:
+        _report([exc])
+        log.error("the archive has an invalid listing; nothing written")
+        return EXIT_INVALID
+    result = merge_archive(existing, incoming)
+    for paper_id, from_day, to_day in result.moved:
+        log.info("%s: moved from %s to its earlier day %s", paper_id, from_day, to_day)
+    for paper_id, day, kept in result.skipped_later:
+        log.info("%s: already listed on %s, not listed again on %s", paper_id, kept, day)
+    written, unchanged = _write_merged(root, result)
+    log.info("%d new papers, %d updated; %d listing files written, %d unchanged (in %s)",
+             result.added, result.updated, written, unchanged, root)
+    return EXIT_OK
+
+
+# --- import -------------------------------------------------------------------------------
+
+def add_import_command(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="import HF API JSON, copied Daily Papers pages or YAML listings",
+        description="Validate every input, merge it into the archive in memory, then write each "
+                    "changed listing atomically. One bad file means nothing is written, unless "
+                    "--keep-going is given.",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                        help="input files, or folders to search for .json/.yaml/.yml/.txt")
+    parser.add_argument("--format", choices=FORMATS,
+                        help="input format (default: by suffix, else by content)")
+    _add_listings_option(parser)
+    parser.add_argument("--keep-going", action="store_true",
+                        help="import the good files of a batch and list the bad ones (exit 1)")
+    parser.add_argument("--date", type=_date_arg, metavar="YYYY-MM-DD",
+                        help="the day HF JSON was requested for (default: from the file name)")
+    parser.add_argument("--page-year", type=int, metavar="YYYY",
+                        help="the year of year-less dates on a copied page (default: the year "
+                             "after the latest explicit year on the page)")
+    parser.set_defaults(handler=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    options = ImportOptions(format=args.format, date=args.date, page_year=args.page_year)
+    files = expand_inputs(args.paths)
+    if not files:
+        log.error("error: no input files found in %s", ", ".join(map(str, args.paths)))
+        return EXIT_INVALID
+    incoming: list[Listing] = []
+    errors: list[ListingError] = []
+    for number, path in enumerate(files, 1):
+        try:
+            fmt, listings = read_input(path, options)
+        except ListingError as exc:
+            errors.append(exc.located(str(path)))
+            log.info("[%d/%d] %s: invalid", number, len(files), path)
+            continue
+        papers = sum(len(listing.papers) for listing in listings)
+        log.info("[%d/%d] %s: %d papers on %d days (%s)",
+                 number, len(files), path, papers, len(listings), fmt)
+        incoming.extend(listings)
+    _report(errors)
+    if errors and not args.keep_going:
+        log.error("%d of %d files invalid; nothing written (use --keep-going to import the "
+                  "good ones)", len(errors), len(files))
+        return EXIT_INVALID
+    status = merge_and_write(args.listings, incoming)
+    if errors:
+        log.error("%d of %d files invalid and skipped: %s", len(errors), len(files),
+                  ", ".join(error.source or "?" for error in errors))
+        return EXIT_INVALID
+    return status
+
+
+# --- validate -----------------------------------------------------------------------------
+
+def add_validate_command(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check listing files (all under --listings, or the given files)",
+        description="Load and validate listing files, report every invalid one and every paper "
+                    "listed on two days. Writes nothing.",
+    )
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                        help="listing files to check (default: every listing under --listings)")
+    _add_listings_option(parser)
+    parser.set_defaults(handler=run_validate)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    files = list(args.files) if args.files else list(listing_io.iter_listing_files(args.listings))
+    listings: list[Listing] = []
+    problems: list[ListingError | str] = []
+    for path in files:
+        try:
+            listings.append(listing_io.load_listing(path))
+        except ListingError as exc:
+            problems.append(exc)
+    for paper_id, first, later in find_cross_day_duplicates(listings):
+        problems.append(f"paper {paper_id}: listed on {first} and again on {later} "
+                        f"(a paper belongs to its first day only)")
+    _report(problems)
+    papers = sum(len(listing.papers) for listing in listings)
+    log.info("%d listing files, %d papers, %d problems", len(files), papers, len(problems))
+    return EXIT_INVALID if problems else EXIT_OK
+
+
+# --- entry point --------------------------------------------------------------------------
+
+# One function per subcommand; each adds its parser and sets `handler`.
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    add_import_command,
+    add_validate_command,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="archive.py",
+        description="Maintain the paper archive: import, fetch and validate daily listings.",
+        epilog="Exit codes: 0 ok, 1 invalid input or failure (nothing written), 2 usage error, "
+               "3 suspicious fetch with --strict.",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="only print errors")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add_command in COMMANDS:
+        add_command(subparsers)
+    return parser
+
+
+def configure_logging(quiet: bool) -> None:
+    """Messages go to stderr, one line each; progress is INFO, problems WARNING and above."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root = logging.getLogger("paperarchive")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING if quiet else logging.INFO)
+    root.propagate = False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_OK if exc.code in (0, None) else EXIT_USAGE
+    configure_logging(args.quiet)
+    return args.handler(args)

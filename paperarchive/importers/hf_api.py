@@ -1,0 +1,196 @@
+"""Hugging Face Daily Papers API responses (a bare JSON array) -> `Listing` objects.
+
+Owns the mapping from every schema era of `/api/daily_papers` (2024 to now) to our paper fields,
+and the checks that catch the junk third-party archives of this API contain (wrapper objects,
+Python-repr strings instead of objects, truncated files). Field validation itself is shared:
+each paper goes through `Paper.from_mapping`. Fetching is `fetch`, merging is `merge`.
+
+Which values we take, and why (DESIGN.md §3):
+- listing day: the date of `paper.submittedOnDailyAt`; files before 2025-03 lack it, so the
+  requested day (file name or `--date`) stands in. The top-level `publishedAt` is when the entry
+  was posted, not the listing day, and `paper.publishedAt` is the arXiv date (`published`).
+- title: the top-level `title` (clean); `paper.title` keeps arXiv hard line breaks.
+- abstract: the top-level `summary` when present, else `paper.summary`.
+- organisation: top-level `organization`, else `paper.organization`, else `submitterOrganization`
+  (the name this field had in autumn 2025).
+- thumbnail: `thumbnail`, else the older `mediaUrl`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from paperarchive.model import (
+    Listing,
+    ListingError,
+    Paper,
+    check_unique_ids,
+    clean_line,
+    parse_date,
+)
+
+# Where each of our fields comes from, so an error names the field the user sees in the file.
+HF_FIELD_NAMES = {
+    "id": "paper.id",
+    "title": "title",
+    "authors": "paper.authors",
+    "abstract": "summary",
+    "published": "paper.publishedAt",
+    "ai_summary": "paper.ai_summary",
+    "keywords": "paper.ai_keywords",
+    "upvotes": "paper.upvotes",
+    "comments": "numComments",
+    "organization": "organization",
+    "github": "paper.githubRepo",
+    "github_stars": "paper.githubStars",
+    "project_page": "paper.projectPage",
+    "thumbnail": "thumbnail",
+    "submitter": "submittedBy.name",
+}
+
+
+def parse_hf_json(text: str, source: str, *, requested: dt.date | None) -> list[Listing]:
+    """Parse an API response file; `requested` is the day it was fetched for, if known."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
+        raise ListingError(
+            f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}{hint}", source=source
+        ) from None
+    except RecursionError:
+        raise ListingError("invalid JSON: nested too deeply", source=source) from None
+    try:
+        return listings_from_entries(data, requested=requested)
+    except ListingError as exc:
+        raise exc.located(source) from None
+
+
+def listings_from_entries(data: Any, *, requested: dt.date | None) -> list[Listing]:
+    """The listings in a decoded API response, one per listing day, oldest first.
+
+    Papers keep the order of the response within a day; duplicate ids within a day are an
+    error, since the API never sends one paper twice for a day and an archive that does is
+    damaged.
+    """
+    if isinstance(data, Mapping):
+        keys = ", ".join(sorted(str(k) for k in data)[:5])
+        raise ListingError(
+            f"expected a JSON array of papers as the API returns it, got an object with keys "
+            f"{keys} (a wrapper object? import the array inside it)"
+        )
+    if not isinstance(data, list):
+        raise ListingError(f"expected a JSON array of papers, got {type(data).__name__}")
+    by_day: dict[dt.date, list[Paper]] = {}
+    for position, entry in enumerate(data, 1):
+        day, paper = paper_from_entry(entry, position=position, requested=requested)
+        by_day.setdefault(day, []).append(paper)
+    listings = []
+    for day in sorted(by_day):
+        papers = tuple(by_day[day])
+        check_unique_ids(papers)
+        listings.append(Listing(date=day, papers=papers))
+    return listings
+
+
+def paper_from_entry(
+    entry: Any, *, position: int, requested: dt.date | None
+) -> tuple[dt.date, Paper]:
+    """One API entry -> (listing day, validated `Paper`)."""
+    if not isinstance(entry, Mapping):
+        hint = ""
+        if isinstance(entry, str) and entry.lstrip().startswith("{"):
+            hint = " (a Python repr of an object? the archive was saved with str(), not JSON)"
+        text = repr(entry)
+        text = text if len(text) <= 60 else text[:57] + "..."
+        raise ListingError(f"expected an object, got {type(entry).__name__} {text}{hint}",
+                           paper=f"#{position}")
+    inner = entry.get("paper")
+    paper_id = inner.get("id") if isinstance(inner, Mapping) else None
+    ref = (f"{clean_line(paper_id)} (#{position})"
+           if isinstance(paper_id, str) and paper_id.strip() and len(paper_id) <= 100
+           else f"#{position}")
+    if not isinstance(inner, Mapping):
+        raise ListingError("missing or not an object", paper=ref, field="paper")
+
+    day = parse_date(inner.get("submittedOnDailyAt"), field="paper.submittedOnDailyAt",
+                     paper=ref) or requested
+    if day is None:
+        raise ListingError(
+            "no listing day: this entry has no submittedOnDailyAt; name the file YYYY-MM-DD.json "
+            "or pass --date",
+            paper=ref,
+            field="paper.submittedOnDailyAt",
+        )
+    mapping = {
+        "id": paper_id,
+        "title": _first(entry.get("title"), inner.get("title")),
+        "authors": _visible_authors(inner.get("authors"), ref),
+        "abstract": _first(entry.get("summary"), inner.get("summary")),
+        "published": inner.get("publishedAt"),
+        "ai_summary": inner.get("ai_summary"),
+        "keywords": inner.get("ai_keywords"),
+        "upvotes": inner.get("upvotes"),
+        "comments": entry.get("numComments"),
+        "organization": _organization(entry, inner),
+        "github": inner.get("githubRepo"),
+        "github_stars": inner.get("githubStars"),
+        "project_page": inner.get("projectPage"),
+        "thumbnail": _first(entry.get("thumbnail"), entry.get("mediaUrl")),
+        "submitter": _submitter(entry.get("submittedBy"), ref),
+    }
+    mapping = {key: value for key, value in mapping.items() if value is not None}
+    try:
+        paper = Paper.from_mapping(mapping, position=position)
+    except ListingError as exc:
+        field = HF_FIELD_NAMES.get(exc.field or "", exc.field)
+        raise ListingError(exc.message, paper=exc.paper, field=field) from None
+    return day, paper
+
+
+def _first(*values: Any) -> Any:
+    """The first value that is present and not blank text."""
+    for value in values:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        return value
+    return None
+
+
+def _visible_authors(authors: Any, ref: str) -> list[Any] | None:
+    """Author names, leaving out those HF marks hidden (removed from the paper page)."""
+    if authors is None:
+        return None
+    if not isinstance(authors, list):
+        raise ListingError(f"expected a list of authors, got {type(authors).__name__}",
+                           paper=ref, field="paper.authors")
+    names = []
+    for index, author in enumerate(authors, 1):
+        if not isinstance(author, Mapping):
+            raise ListingError(f"expected an author object, got {type(author).__name__}",
+                               paper=ref, field=f"paper.authors[{index}]")
+        if author.get("hidden") is True:
+            continue
+        names.append(author.get("name"))
+    return names
+
+
+def _organization(entry: Mapping[str, Any], inner: Mapping[str, Any]) -> Any:
+    org = _first(entry.get("organization"), inner.get("organization"),
+                 entry.get("submitterOrganization"))
+    if isinstance(org, Mapping):
+        # Keep only what we store: the avatar URL and internal _id are HF's business.
+        return {"name": org.get("name"), "fullname": org.get("fullname")}
+    return org
+
+
+def _submitter(submitted_by: Any, ref: str) -> Any:
+    if submitted_by is None:
+        return None
+    if not isinstance(submitted_by, Mapping):
+        raise ListingError(f"expected an object, got {type(submitted_by).__name__}",
+                           paper=ref, field="submittedBy")
+    return submitted_by.get("name")

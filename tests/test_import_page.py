@@ -1,0 +1,116 @@
+"""The copied Daily Papers page importer against the real seed page in tests/data/page/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import pytest
+
+from paperarchive.importers import ImportOptions, read_input
+from paperarchive.importers.page_text import parse_page_text
+from paperarchive.model import ListingError, Organization, is_valid_id, slugify
+
+SEED = Path(__file__).parent / "data" / "page" / "000_df572200bbbb8f24.txt"
+# Counted by hand in the seed: 43 papers, each ending in a "·" line followed by its date.
+SEED_PAPERS = 43
+
+
+def seed_papers(**options):
+    fmt, listings = read_input(SEED, ImportOptions(**options))
+    assert fmt == "page-text"
+    return {p.id: (listing.date, p) for listing in listings for p in listing.papers}
+
+
+def test_every_paper_of_the_seed_comes_through():
+    papers = seed_papers()
+    assert len(papers) == SEED_PAPERS
+    for day, paper in papers.values():
+        assert is_valid_id(paper.id)
+        assert paper.title and len(paper.abstract) > 200
+        assert (paper.author_count is None) != (paper.organization is None)
+        assert paper.authors == ()
+        assert dt.date(2018, 1, 1) <= day <= dt.date(2026, 12, 31)
+
+
+def test_first_paper_after_the_page_chrome():
+    day, paper = seed_papers()["robot-learning-with-sparsity-and-scarcity"]
+    assert paper.title == "Robot Learning with Sparsity and Scarcity"
+    assert paper.abstract.startswith("Unlike in language or vision, one of the fundamental")
+    assert paper.author_count == 1
+    assert day == dt.date(2025, 9, 20)
+    assert paper.upvotes is None
+
+
+def test_organisation_line_and_upvotes_after_the_date():
+    day, paper = seed_papers()[slugify("CapRL: Stimulating Dense Image Caption Capabilities "
+                                       "via Reinforcement Learning")]
+    assert paper.organization == Organization(name="internlm", fullname="Intern Large Models")
+    assert paper.author_count is None
+    assert day == dt.date(2025, 9, 26)
+    assert paper.upvotes == 2
+    _, tech = seed_papers()[slugify("Enhancing Vision-Language Model Training with "
+                                    "Reinforcement Learning in Synthetic Worlds for "
+                                    "Real-World Success")]
+    assert tech.organization == Organization(name="t-tech", fullname="T-Tech")
+
+
+def test_last_paper_with_upvotes():
+    day, paper = seed_papers()[slugify("Eureka: Human-Level Reward Design via Coding Large "
+                                       "Language Models")]
+    assert (day, paper.author_count, paper.upvotes) == (dt.date(2023, 10, 19), 9, 3)
+
+
+def test_dates_without_a_year_belong_to_the_year_after_the_latest(caplog):
+    with caplog.at_level(logging.INFO, logger="paperarchive"):
+        papers = seed_papers()
+    day, paper = papers["dynaweb-model-based-reinforcement-learning-of-web-agents"]
+    assert day == dt.date(2026, 1, 29) and paper.author_count == 10
+    assert "taken as 2026" in caplog.text
+
+
+def test_page_year_option_overrides_the_inference():
+    day, _ = seed_papers(page_year=2027)["dynaweb-model-based-reinforcement-learning-of-web-agents"]
+    assert day == dt.date(2027, 1, 29)
+    # Dates with an explicit year are not affected.
+    day, _ = seed_papers(page_year=2027)["robot-learning-with-sparsity-and-scarcity"]
+    assert day == dt.date(2025, 9, 20)
+
+
+PAGE = """Daily Papers
+
+{title}
+
+An abstract.
+
+  • 3 authors
+·
+{date}
+"""
+
+
+def test_colliding_titles_get_deterministic_suffixes():
+    text = PAGE.format(title="Same Title", date="Mar 3, 2025") * 3
+    [listing] = parse_page_text(text, "page.txt")
+    assert [p.id for p in listing.papers] == ["same-title", "same-title-2", "same-title-3"]
+
+
+def test_year_less_dates_need_a_year_from_somewhere():
+    text = PAGE.format(title="A Paper", date="Jan 29")
+    with pytest.raises(ListingError, match="pass --page-year"):
+        parse_page_text(text, "page.txt")
+    [listing] = parse_page_text(text, "page.txt", page_year=2024)
+    assert listing.date == dt.date(2024, 1, 29)
+
+
+@pytest.mark.parametrize("date", ["Feb 30, 2025", "Foo 3, 2025", "yesterday"])
+def test_bad_dates_are_located(date):
+    text = PAGE.format(title="A Paper", date=date)
+    with pytest.raises(ListingError, match=r"^page.txt: paper .*: date: "):
+        parse_page_text(text, "page.txt")
+
+
+def test_text_without_papers_is_rejected():
+    with pytest.raises(ListingError, match="no papers found"):
+        parse_page_text("just some notes\n", "notes.txt")
