@@ -125,5 +125,6 @@ def test_entries_from_two_days_make_two_listings():
 
 def test_old_file_without_a_day_needs_one():
     text = (HF_DIR / "2024-05-27.json").read_text(encoding="utf-8")
-    with pytest.raises(ValueError, match=r"^papers.json: paper 2405.15738 \(#1\): paper.submittedOnDailyAt: no listing day"):
+    expected = r"^papers.json: paper 2405.15738 \(#1\): paper.submittedOnDailyAt: no listing day"
+    with pytest.raises(ValueError, match=expected):
         parse_hf_json(text, "papers.json", requested=None)

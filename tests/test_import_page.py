@@ -114,3 +114,11 @@ def test_bad_dates_are_located(date):
 def test_text_without_papers_is_rejected():
     with pytest.raises(ListingError, match="no papers found"):
         parse_page_text("just some notes\n", "notes.txt")
+
+
+def test_a_paper_without_an_abstract_keeps_its_title():
+    text = "Header\n\nFirst\n\nAbstract one.\n\n  • 2 authors\n·\nMar 3, 2025\n\nSecond\n\n" \
+           "  • 4 authors\n·\nMar 3, 2025 7\n"
+    [listing] = parse_page_text(text, "page.txt")
+    assert [(p.title, p.abstract, p.upvotes) for p in listing.papers] == [
+        ("First", "Abstract one.", None), ("Second", "", 7)]

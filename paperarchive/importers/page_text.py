@@ -63,7 +63,6 @@ def _read_entries(lines: list[str]) -> list[_Entry]:
     stripped = [line.strip() for line in lines]
     entries = []
     block_start = 0
-    first_block = True
     for index, line in enumerate(stripped):
         if line != SEPARATOR:
             continue
@@ -76,14 +75,14 @@ def _read_entries(lines: list[str]) -> list[_Entry]:
             raise ListingError("expected an 'N authors' or organisation line before '·'",
                                paper=where)
         block = [(i, stripped[i]) for i in range(block_start, byline_at) if stripped[i]]
-        if first_block:
-            # Page chrome ("Daily Papers", "Subscribe", ...) precedes the first paper, so only
-            # its last two lines are the title and the abstract.
-            block = block[-2:]
         if not block:
             raise ListingError("a paper with no title", paper=where)
-        title_line, title = block[0]
-        abstract = "\n\n".join(line for _, line in block[1:])
+        # The page shows a title and a one-paragraph abstract, so they are the last two lines;
+        # anything before them is page chrome ("Daily Papers", "Subscribe", a header date).
+        if len(block) > 2:
+            log.debug("lines %d-%d: skipped as page chrome", block[0][0] + 1, block[-3][0] + 1)
+        title_line, title = block[-2] if len(block) >= 2 else block[-1]
+        abstract = block[-1][1] if len(block) >= 2 else ""
         author_count, organization = _read_byline(stripped[byline_at], byline_at + 1)
         match = _DATE_RE.match(stripped[index + 1])
         if not match or match.group("month") not in _MONTHS:
@@ -103,7 +102,6 @@ def _read_entries(lines: list[str]) -> list[_Entry]:
             upvotes=int(upvotes.replace(",", "")) if upvotes else None,
         ))
         block_start = index + 2
-        first_block = False
     return entries
 
 
