@@ -1,0 +1,175 @@
+"""Feeds in the Pelican build: collect the papers, build the feeds, write them atomically.
+
+Owns the `ARCHIVE_FEEDS` settings, the absolute site URL the feeds use, and the files under
+`<output>/feeds/`. It leaves what a feed contains to `paperarchive.feeds` (pure functions,
+tested without Pelican) and reads each paper from the attributes `archive_pages` sets on every
+article: `paper` (Paper), `listing_day` (datetime.date) and `topics` (tuple[Topic, ...]).
+Pelican's own feeds are switched off in pelicanconf.py so the feeds have one owner.
+
+Settings (all optional)::
+
+    ARCHIVE_FEEDS = {
+        "feeds": ["papers", "daily", "topics"],  # which feeds to write
+        "count": 100,     # papers in feeds/papers.* and in each feeds/tags/<slug>.*
+        "days": 30,       # days in the daily digest feeds/daily.*
+        "site_url": "",   # absolute URL the feeds use; default SITEURL, else localhost
+    }
+
+Feed readers need absolute URLs, and in development SITEURL is empty: the feeds then point at
+`http://localhost:8000` (what `make serve` serves), and publishconf.py's SITEURL makes them
+point at the real site.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator
+
+from paperarchive.feeds import (
+    DEFAULT_DAY_COUNT,
+    DEFAULT_PAPER_COUNT,
+    FEED_KINDS,
+    FEEDS_DIR,
+    Feed,
+    FeedPaper,
+    FeedSite,
+    build_feeds,
+)
+from paperarchive.listing_io import write_atomic
+from paperarchive.model import safe_url
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SITE_URL = "http://localhost:8000"
+DEFAULTS: dict[str, Any] = {
+    "feeds": list(FEED_KINDS),
+    "count": DEFAULT_PAPER_COUNT,
+    "days": DEFAULT_DAY_COUNT,
+    "site_url": "",
+}
+MAX_COUNT = 10_000  # a feed that large is a mistake in the settings, not a feed
+
+
+class ArchiveFeedsError(ValueError):
+    """Invalid `ARCHIVE_FEEDS` settings or article data, naming the key or the article."""
+
+
+@dataclass(frozen=True)
+class FeedOptions:
+    feeds: tuple[str, ...] = FEED_KINDS
+    count: int = DEFAULT_PAPER_COUNT
+    days: int = DEFAULT_DAY_COUNT
+    site_url: str = ""
+
+
+def read_options(settings: Mapping[str, Any]) -> FeedOptions:
+    """Validate `settings["ARCHIVE_FEEDS"]`; errors name the key."""
+    raw = settings.get("ARCHIVE_FEEDS") or {}
+    if not isinstance(raw, Mapping):
+        raise ArchiveFeedsError(f"ARCHIVE_FEEDS: expected a dict, got {type(raw).__name__}")
+    unknown = sorted(str(key) for key in set(raw) - set(DEFAULTS))
+    if unknown:
+        raise ArchiveFeedsError(f"ARCHIVE_FEEDS: unknown key(s) {', '.join(unknown)}; "
+                                f"known keys: {', '.join(DEFAULTS)}")
+    merged = {**DEFAULTS, **raw}
+    feeds = merged["feeds"]
+    if isinstance(feeds, str) or not isinstance(feeds, Sequence) or not all(
+        kind in FEED_KINDS for kind in feeds
+    ):
+        raise ArchiveFeedsError(f"ARCHIVE_FEEDS['feeds']: expected a list drawn from "
+                                f"{', '.join(FEED_KINDS)}, got {feeds!r}")
+    for key in ("count", "days"):
+        value = merged[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_COUNT:
+            raise ArchiveFeedsError(f"ARCHIVE_FEEDS[{key!r}]: expected a whole number from 1 "
+                                    f"to {MAX_COUNT}, got {value!r}")
+    site_url = merged["site_url"]
+    if not isinstance(site_url, str) or (site_url and safe_url(site_url) != site_url):
+        raise ArchiveFeedsError(f"ARCHIVE_FEEDS['site_url']: expected an absolute http(s) "
+                                f"URL, got {site_url!r}")
+    return FeedOptions(feeds=tuple(k for k in FEED_KINDS if k in feeds), count=merged["count"],
+                       days=merged["days"], site_url=site_url)
+
+
+def feed_site(settings: Mapping[str, Any], options: FeedOptions) -> FeedSite:
+    """Site name, absolute URL and page URL patterns, from the Pelican settings."""
+    site_url = settings.get("SITEURL") or ""
+    url = options.site_url or (site_url if safe_url(site_url) == site_url else DEFAULT_SITE_URL)
+    return FeedSite(
+        name=str(settings.get("SITENAME") or "Daily Papers archive"),
+        url=url.rstrip("/"),
+        day_url=settings.get("DAY_ARCHIVE_URL") or FeedSite.day_url,
+        topic_url=settings.get("TAG_URL") or FeedSite.topic_url,
+        topics_url=settings.get("TAGS_URL") or FeedSite.topics_url,
+        language=str(settings.get("DEFAULT_LANG") or "en"),
+    )
+
+
+def collect_papers(articles: Iterable[Any], site: FeedSite) -> list[FeedPaper]:
+    """The feed view of every article that is a paper (others, e.g. notes, are skipped)."""
+    papers = []
+    for article in articles:
+        paper = getattr(article, "paper", None)
+        if paper is None:
+            continue
+        listing_day = getattr(article, "listing_day", None)
+        if listing_day is None:
+            raise ArchiveFeedsError(f"{article.source_path}: paper {paper.id} has no "
+                                    "listing_day (set by the archive_pages plugin)")
+        papers.append(FeedPaper(paper=paper, listing_day=listing_day,
+                                topics=tuple(getattr(article, "topics", ()) or ()),
+                                url=site.absolute(article.url)))
+    return papers
+
+
+def write_feeds(output: Path, feeds: Iterable[Feed]) -> tuple[int, int]:
+    """Write each feed atomically; remove feeds of an earlier build that no longer exist.
+
+    Returns (files written or changed, files removed). Unchanged files are left untouched, so
+    their mtimes (and any cache keyed on them) survive a rebuild.
+    """
+    written = 0
+    wanted = set()
+    for feed in feeds:
+        path = output / feed.path
+        wanted.add(path)
+        written += write_atomic(path, feed.data.decode("utf-8"))
+    removed = 0
+    feeds_dir = output / FEEDS_DIR
+    if feeds_dir.is_dir():
+        for stale in sorted(feeds_dir.rglob("*.xml")):
+            if stale not in wanted:
+                stale.unlink()
+                removed += 1
+    return written, removed
+
+
+def generate_feeds(generators: Sequence[Any]) -> None:
+    """`all_generators_finalized` receiver: build and write every feed."""
+    articles_generator = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
+    if articles_generator is None:
+        return
+    settings = articles_generator.settings
+    options = read_options(settings)
+    site = feed_site(settings, options)
+    papers = collect_papers(articles_generator.articles, site)
+    feeds = build_feeds(papers, site, kinds=options.feeds, paper_count=options.count,
+                        day_count=options.days)
+    written, removed = write_feeds(Path(articles_generator.output_path), feeds)
+    log.info("archive_feeds: %d feeds for %d papers at %s (%d changed, %d removed)",
+             len(feeds), len(papers), site.url, written, removed)
+
+
+def register() -> None:
+    # `all_generators_finalized` is sent once every generator has built its context: all
+    # articles exist and every `article_generator_finalized` receiver (archive_pages sets
+    # `paper`, `listing_day` and `topics`) has run, whatever order plugins were loaded in.
+    # The output folder is cleaned before generators run, never after, so files written here
+    # survive; and the feeds need no rendered HTML, unlike Pagefind on `finalized`.
+    signals.all_generators_finalized.connect(generate_feeds)
