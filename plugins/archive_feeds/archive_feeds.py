@@ -70,7 +70,9 @@ class FeedOptions:
 
 def read_options(settings: Mapping[str, Any]) -> FeedOptions:
     """Validate `settings["ARCHIVE_FEEDS"]`; errors name the key."""
-    raw = settings.get("ARCHIVE_FEEDS") or {}
+    raw = settings.get("ARCHIVE_FEEDS")
+    if raw is None:
+        raw = {}
     if not isinstance(raw, Mapping):
         raise ArchiveFeedsError(f"ARCHIVE_FEEDS: expected a dict, got {type(raw).__name__}")
     unknown = sorted(str(key) for key in set(raw) - set(DEFAULTS))

@@ -1,0 +1,119 @@
+"""The archive_feeds plugin's own work: settings, collecting papers, writing files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import feedparser
+import pytest
+from archive_feeds.archive_feeds import (
+    DEFAULT_SITE_URL,
+    ArchiveFeedsError,
+    FeedOptions,
+    collect_papers,
+    feed_site,
+    generate_feeds,
+    read_options,
+    write_feeds,
+)
+from pelican.generators import ArticlesGenerator
+
+from paperarchive.feeds import Feed
+from paperarchive.model import Paper, Topic
+
+
+def test_defaults_when_unset():
+    assert read_options({}) == FeedOptions()
+    assert read_options({"ARCHIVE_FEEDS": {"count": 5}}).count == 5
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ([], "expected a dict"),
+        ({"cuont": 5}, "unknown key(s) cuont"),
+        ({"count": 0}, "ARCHIVE_FEEDS['count']"),
+        ({"count": "100"}, "ARCHIVE_FEEDS['count']"),
+        ({"days": True}, "ARCHIVE_FEEDS['days']"),
+        ({"feeds": "papers"}, "ARCHIVE_FEEDS['feeds']"),
+        ({"feeds": ["papers", "weekly"]}, "ARCHIVE_FEEDS['feeds']"),
+        ({"site_url": "/archive/"}, "ARCHIVE_FEEDS['site_url']"),
+        ({"site_url": "javascript:alert(1)"}, "ARCHIVE_FEEDS['site_url']"),
+    ],
+)
+def test_bad_settings_name_the_key(value, message):
+    with pytest.raises(ArchiveFeedsError) as excinfo:
+        read_options({"ARCHIVE_FEEDS": value})
+    assert message in str(excinfo.value)
+
+
+@pytest.mark.parametrize(
+    ("siteurl", "site_url", "expected"),
+    [
+        ("", "", DEFAULT_SITE_URL),
+        ("/relative", "", DEFAULT_SITE_URL),
+        ("https://papers.example.org/", "", "https://papers.example.org"),
+        ("https://papers.example.org", "https://mirror.example.net/p", "https://mirror.example.net/p"),
+    ],
+)
+def test_feeds_always_get_an_absolute_site_url(siteurl, site_url, expected):
+    settings = {"SITEURL": siteurl, "SITENAME": "Archive",
+                "ARCHIVE_FEEDS": {"site_url": site_url}}
+    site = feed_site(settings, read_options(settings))
+    assert site.url == expected
+    assert site.absolute("papers/x/") == f"{expected}/papers/x/"
+
+
+def article(paper_id: str, day: str, *topics: Topic, **extra):
+    paper = Paper.from_mapping({"id": paper_id, "title": f"Title {paper_id}",
+                                "authors": ["Ada"], "abstract": "Text."})
+    return SimpleNamespace(paper=paper, listing_day=dt.date.fromisoformat(day), topics=topics,
+                           url=f"papers/{paper_id}/", source_path=f"content/{paper_id}.md",
+                           **extra)
+
+
+def test_only_papers_are_collected_with_absolute_urls():
+    site = feed_site({"SITEURL": "https://p.example"}, FeedOptions())
+    note = SimpleNamespace(url="about/", source_path="content/about.md")
+    papers = collect_papers([article("2605.00001", "2026-05-29"), note], site)
+    assert [(p.paper.id, p.url) for p in papers] == [
+        ("2605.00001", "https://p.example/papers/2605.00001/")]
+
+
+def test_a_paper_without_listing_day_names_its_file():
+    broken = article("2605.00001", "2026-05-29")
+    broken.listing_day = None
+    with pytest.raises(ArchiveFeedsError, match=r"content/2605\.00001\.md.*listing_day"):
+        collect_papers([broken], feed_site({}, FeedOptions()))
+
+
+def test_writes_are_skipped_when_unchanged_and_stale_feeds_removed(tmp_path):
+    first = [Feed("feeds/papers.rss.xml", b"<rss/>"), Feed("feeds/tags/old.rss.xml", b"<rss/>")]
+    assert write_feeds(tmp_path, first) == (2, 0)
+    unrelated = tmp_path / "index.html"
+    unrelated.write_text("page")
+    second = [Feed("feeds/papers.rss.xml", b"<rss/>"), Feed("feeds/tags/new.rss.xml", b"<x/>")]
+    assert write_feeds(tmp_path, second) == (1, 1)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.xml")) == [
+        "feeds/papers.rss.xml", "feeds/tags/new.rss.xml"]
+    assert unrelated.read_text() == "page"
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_the_receiver_writes_the_configured_feeds(tmp_path):
+    generator = object.__new__(ArticlesGenerator)
+    generator.settings = {"SITEURL": "https://p.example", "SITENAME": "Archive",
+                          "TAG_URL": "topics/{slug}/",
+                          "ARCHIVE_FEEDS": {"feeds": ["papers", "topics"], "count": 1}}
+    generator.output_path = str(tmp_path)
+    generator.articles = [article("2605.00001", "2026-05-28", Topic("llm", "LLMs")),
+                          article("2605.00002", "2026-05-29")]
+    generate_feeds([object(), generator])
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.xml"))
+    assert written == ["feeds/papers.atom.xml", "feeds/papers.rss.xml",
+                       "feeds/tags/llm.atom.xml", "feeds/tags/llm.rss.xml"]
+    papers = feedparser.parse((tmp_path / "feeds/papers.rss.xml").read_bytes())
+    assert [e.link for e in papers.entries] == ["https://p.example/papers/2605.00002/"]
+    llm = feedparser.parse((tmp_path / "feeds/tags/llm.atom.xml").read_bytes())
+    assert llm.feed.link == "https://p.example/topics/llm/"
