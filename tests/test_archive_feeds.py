@@ -14,6 +14,7 @@ from archive_feeds.archive_feeds import (
     collect_papers,
     feed_site,
     generate_feeds,
+    normalise_settings,
     read_options,
     write_feeds,
 )
@@ -117,3 +118,12 @@ def test_the_receiver_writes_the_configured_feeds(tmp_path):
     assert [e.link for e in papers.entries] == ["https://p.example/papers/2605.00002/"]
     llm = feedparser.parse((tmp_path / "feeds/tags/llm.atom.xml").read_bytes())
     assert llm.feed.link == "https://p.example/topics/llm/"
+
+
+def test_templates_see_the_complete_settings():
+    pelican = SimpleNamespace(settings={"ARCHIVE_FEEDS": {"count": 7}})
+    normalise_settings(pelican)
+    assert pelican.settings["ARCHIVE_FEEDS"] == {
+        "feeds": ["papers", "daily", "topics"], "count": 7, "days": 30, "site_url": ""}
+    with pytest.raises(ArchiveFeedsError):
+        normalise_settings(SimpleNamespace(settings={"ARCHIVE_FEEDS": {"count": -1}}))

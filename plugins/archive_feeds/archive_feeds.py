@@ -152,6 +152,17 @@ def write_feeds(output: Path, feeds: Iterable[Feed]) -> tuple[int, int]:
     return written, removed
 
 
+def normalise_settings(pelican: Any) -> None:
+    """`initialized` receiver: fail on bad settings before the build, and give templates the
+    complete `ARCHIVE_FEEDS` (defaults filled in), so `partials/feeds.html` links exactly the
+    feeds that get written."""
+    options = read_options(pelican.settings)
+    pelican.settings["ARCHIVE_FEEDS"] = {
+        "feeds": list(options.feeds), "count": options.count, "days": options.days,
+        "site_url": options.site_url,
+    }
+
+
 def generate_feeds(generators: Sequence[Any]) -> None:
     """`all_generators_finalized` receiver: build and write every feed."""
     articles_generator = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
@@ -169,6 +180,7 @@ def generate_feeds(generators: Sequence[Any]) -> None:
 
 
 def register() -> None:
+    signals.initialized.connect(normalise_settings)
     # `all_generators_finalized` is sent once every generator has built its context: all
     # articles exist and every `article_generator_finalized` receiver (archive_pages sets
     # `paper`, `listing_day` and `topics`) has run, whatever order plugins were loaded in.
