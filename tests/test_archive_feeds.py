@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from types import SimpleNamespace
 
 import feedparser
+import jinja2
+import lxml.html
 import pytest
 from archive_feeds.archive_feeds import (
     DEFAULT_SITE_URL,
@@ -105,7 +108,7 @@ def test_writes_are_skipped_when_unchanged_and_stale_feeds_removed(tmp_path):
 def test_the_receiver_writes_the_configured_feeds(tmp_path):
     generator = object.__new__(ArticlesGenerator)
     generator.settings = {"SITEURL": "https://p.example", "SITENAME": "Archive",
-                          "TAG_URL": "topics/{slug}/",
+                          "TAG_URL": "tag/{slug}.html",  # Pelican's, for pages we do not write
                           "ARCHIVE_FEEDS": {"feeds": ["papers", "topics"], "count": 1}}
     generator.output_path = str(tmp_path)
     generator.articles = [article("2605.00001", "2026-05-28", Topic("llm", "LLMs")),
@@ -117,7 +120,7 @@ def test_the_receiver_writes_the_configured_feeds(tmp_path):
     papers = feedparser.parse((tmp_path / "feeds/papers.rss.xml").read_bytes())
     assert [e.link for e in papers.entries] == ["https://p.example/papers/2605.00002/"]
     llm = feedparser.parse((tmp_path / "feeds/tags/llm.atom.xml").read_bytes())
-    assert llm.feed.link == "https://p.example/topics/llm/"
+    assert llm.feed.link == "https://p.example/tags/llm/"
 
 
 def test_templates_see_the_complete_settings():
@@ -127,3 +130,47 @@ def test_templates_see_the_complete_settings():
         "feeds": ["papers", "daily", "topics"], "count": 7, "days": 30, "site_url": ""}
     with pytest.raises(ArchiveFeedsError):
         normalise_settings(SimpleNamespace(settings={"ARCHIVE_FEEDS": {"count": -1}}))
+
+
+THEME = Path(__file__).resolve().parent.parent / "theme" / "templates"
+
+
+def render_partial(name: str, **context) -> lxml.html.HtmlElement:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(THEME), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    html = env.get_template(f"partials/{name}").render(SITENAME="Archive <&>", SITEURL="../..",
+                                                      **context)
+    return lxml.html.fragment_fromstring(f"<div>{html}</div>")
+
+
+def test_every_page_announces_the_feeds_that_are_written():
+    head = render_partial("head_feeds.html",
+                          ARCHIVE_FEEDS={"feeds": ["papers", "daily", "topics"]})
+    links = [(a.get("type"), a.get("href"), a.get("title")) for a in head.iter("link")]
+    assert links == [
+        ("application/rss+xml", "../../feeds/papers.rss.xml", "Archive <&>: latest papers (RSS)"),
+        ("application/atom+xml", "../../feeds/papers.atom.xml",
+         "Archive <&>: latest papers (Atom)"),
+        ("application/rss+xml", "../../feeds/daily.rss.xml", "Archive <&>: daily digest (RSS)"),
+        ("application/atom+xml", "../../feeds/daily.atom.xml",
+         "Archive <&>: daily digest (Atom)"),
+    ]
+    only_papers = render_partial("head_feeds.html", ARCHIVE_FEEDS={"feeds": ["papers"]})
+    assert len(list(only_papers.iter("link"))) == 2
+    assert not list(render_partial("head_feeds.html").iter("link"))  # plugin not loaded
+
+
+def test_topic_pages_announce_and_show_their_own_feeds():
+    topic = Topic("r-and-d", 'R&D "<b>"')
+    settings = {"ARCHIVE_FEEDS": {"feeds": ["papers", "topics"]}, "topic": topic}
+    head = render_partial("head_feeds.html", **settings)
+    topic_links = [a for a in head.iter("link") if "/tags/" in a.get("href")]
+    assert [(a.get("href"), a.get("title")) for a in topic_links] == [
+        ("../../feeds/tags/r-and-d.rss.xml", 'Archive <&>: R&D "<b>" (RSS)'),
+        ("../../feeds/tags/r-and-d.atom.xml", 'Archive <&>: R&D "<b>" (Atom)'),
+    ]
+    visible = render_partial("topic_feeds.html", **settings)
+    assert [a.get("href") for a in visible.iter("a")] == [
+        "../../feeds/tags/r-and-d.rss.xml", "../../feeds/tags/r-and-d.atom.xml"]
+    assert 'R&D "<b>"' in visible.text_content()
+    assert not list(visible.iter("b"))

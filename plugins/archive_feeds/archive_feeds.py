@@ -103,12 +103,12 @@ def feed_site(settings: Mapping[str, Any], options: FeedOptions) -> FeedSite:
     """Site name, absolute URL and page URL patterns, from the Pelican settings."""
     site_url = settings.get("SITEURL") or ""
     url = options.site_url or (site_url if safe_url(site_url) == site_url else DEFAULT_SITE_URL)
+    # Day and topic URLs are FeedSite's defaults, the ones archive_pages writes
+    # (/YYYY/MM/DD/, /tags/<slug>/); Pelican's DAY_ARCHIVE_URL and TAG_URL describe pages
+    # that are switched off. The fixture-site tests check every feed link resolves.
     return FeedSite(
-        name=str(settings.get("SITENAME") or "Daily Papers archive"),
+        name=str(settings.get("SITENAME") or "Daily Papers Archive"),
         url=url.rstrip("/"),
-        day_url=settings.get("DAY_ARCHIVE_URL") or FeedSite.day_url,
-        topic_url=settings.get("TAG_URL") or FeedSite.topic_url,
-        topics_url=settings.get("TAGS_URL") or FeedSite.topics_url,
         language=str(settings.get("DEFAULT_LANG") or "en"),
     )
 
