@@ -1,0 +1,72 @@
+"""sitemap.xml and robots.txt from a written site folder."""
+
+import pytest
+from lxml import etree
+
+from plugins.archive_seo.archive_seo import (
+    SeoOptions,
+    page_url,
+    read_options,
+    robots_txt,
+    write_seo_files,
+)
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def write(path, text="<!DOCTYPE html><title>x</title>"):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_sitemap_lists_pages_and_skips_noindex_and_assets(tmp_path):
+    write(tmp_path / "index.html")
+    write(tmp_path / "papers" / "2608.00001" / "index.html")
+    write(tmp_path / "2026" / "08" / "28" / "index.html")
+    write(tmp_path / "404.html", '<meta name="robots" content="noindex"><title>x</title>')
+    write(tmp_path / "pagefind" / "x.html")
+    write(tmp_path / "theme" / "css" / "main.css", "body{}")
+    count = write_seo_files(tmp_path, "https://example.org/archive", SeoOptions())
+    assert count == 3
+    tree = etree.parse(str(tmp_path / "sitemap.xml"))
+    locs = [el.text for el in tree.iter(f"{SITEMAP_NS}loc")]
+    assert locs == [
+        "https://example.org/archive/",
+        "https://example.org/archive/2026/08/28/",
+        "https://example.org/archive/papers/2608.00001/",
+    ]
+    robots = (tmp_path / "robots.txt").read_text()
+    assert "Sitemap: https://example.org/archive/sitemap.xml" in robots
+    assert "Disallow: /\n" not in robots
+
+
+def test_urls_are_escaped(tmp_path):
+    write(tmp_path / "a&b.html")
+    write_seo_files(tmp_path, "https://example.org", SeoOptions())
+    assert "a&amp;b.html" in (tmp_path / "sitemap.xml").read_text()
+
+
+def test_page_url():
+    assert page_url("https://x.org/", "index.html") == "https://x.org/"
+    assert page_url("https://x.org", "tags/rl/2/index.html") == "https://x.org/tags/rl/2/"
+    assert page_url("https://x.org", "archive.html") == "https://x.org/archive.html"
+
+
+def test_robots_txt():
+    assert robots_txt("https://x.org/") == (
+        "User-agent: *\nAllow: /\n\nSitemap: https://x.org/sitemap.xml\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"ARCHIVE_SEO": []}, "expected a dict"),
+        ({"ARCHIVE_SEO": {"nope": 1}}, "unknown key(s) nope"),
+        ({"ARCHIVE_SEO": {"enabled": "yes"}}, "enabled"),
+        ({"ARCHIVE_SEO": {"exclude_dirs": "theme"}}, "exclude_dirs"),
+    ],
+)
+def test_bad_settings_are_named(settings, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_options(settings)

@@ -1,0 +1,64 @@
+/* Progressive enhancement only: the theme toggle and copy buttons. Pages work without it.
+   Loaded with `defer`; the theme itself is applied earlier by the inline script in <head>. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+
+  function currentTheme() {
+    var chosen = root.getAttribute("data-theme");
+    if (chosen) return chosen;
+    return window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+
+  var toggle = document.querySelector("[data-theme-toggle]");
+  if (toggle) {
+    var label = toggle.querySelector("[data-theme-label]");
+    var show = function () {
+      var dark = currentTheme() === "dark";
+      toggle.setAttribute("aria-pressed", dark ? "true" : "false");
+      if (label) label.textContent = dark ? "Dark" : "Light";
+    };
+    toggle.addEventListener("click", function () {
+      var next = currentTheme() === "dark" ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try { localStorage.setItem("theme", next); } catch (e) { /* private mode: not remembered */ }
+      show();
+    });
+    show();
+    toggle.hidden = false;
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = document.execCommand("copy");
+      document.body.removeChild(area);
+      if (ok) { resolve(); } else { reject(new Error("copy refused")); }
+    });
+  }
+
+  var buttons = document.querySelectorAll("[data-copy]");
+  Array.prototype.forEach.call(buttons, function (button) {
+    var status = document.getElementById(button.getAttribute("data-copy-status") || "");
+    button.addEventListener("click", function () {
+      var source = button.getAttribute("data-copy");
+      var target = source.charAt(0) === "#" ? document.querySelector(source) : null;
+      var text = target ? target.textContent : source;
+      copyText(text).then(function () {
+        if (status) status.textContent = "Copied";
+      }, function () {
+        if (status) status.textContent = "Copy failed: select the text instead";
+      });
+    });
+    button.hidden = false;
+  });
+})();
