@@ -53,6 +53,9 @@
       var source = button.getAttribute("data-copy");
       var target = source.charAt(0) === "#" ? document.querySelector(source) : null;
       var text = target ? target.textContent : source;
+      if (!target && button.hasAttribute("data-copy-absolute")) {
+        text = new URL(source, document.baseURI).href;
+      }
       copyText(text).then(function () {
         if (status) status.textContent = "Copied";
       }, function () {

@@ -1,0 +1,47 @@
+"""schema.org data about a paper, for the JSON-LD block on its page.
+
+Owns the mapping from a `Paper` to a `ScholarlyArticle` dictionary. It returns plain data;
+the template serialises it with Jinja's `tojson`, which escapes `<`, `>`, `&` and `'` so no
+title or abstract can close the `<script>` element it sits in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from paperarchive.mathtext import math_to_text
+from paperarchive.model import Paper, Topic
+
+
+def scholarly_article(paper: Paper, *, url: str | None = None, day: dt.date | None = None,
+                      topics: Iterable[Topic] = ()) -> dict[str, Any]:
+    """A schema.org `ScholarlyArticle` for `paper`; absent fields are left out."""
+    title = math_to_text(paper.title)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "headline": title if len(title) <= 110 else title[:109] + "…",
+        "name": title,
+        "author": [{"@type": "Person", "name": name} for name in paper.authors],
+        "abstract": math_to_text(paper.abstract),
+    }
+    published = paper.published or day
+    if published is not None:
+        data["datePublished"] = published.isoformat()
+    if url:
+        data["url"] = url
+        data["mainEntityOfPage"] = url
+    if paper.is_arxiv:
+        data["identifier"] = f"arXiv:{paper.id}"
+        data["sameAs"] = [u for u in (paper.arxiv_url, paper.hf_url) if u]
+    if paper.thumbnail:
+        data["image"] = paper.thumbnail
+    names = [topic.name for topic in topics]
+    if names:
+        data["keywords"] = names
+    if paper.organization is not None:
+        data["sourceOrganization"] = {"@type": "Organization",
+                                      "name": paper.organization.display_name}
+    return data
