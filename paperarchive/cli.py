@@ -23,6 +23,7 @@ from paperarchive import listing_io
 from paperarchive.importers import FORMATS, ImportOptions, expand_inputs, read_input
 from paperarchive.merge import MergeResult, find_cross_day_duplicates, merge_archive
 from paperarchive.model import Listing, ListingError
+from paperarchive.render_command import add_render_command
 
 log = logging.getLogger("paperarchive")
 
@@ -191,6 +192,7 @@ def run_validate(args: argparse.Namespace) -> int:
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_import_command,
     add_validate_command,
+    add_render_command,
 ]
 
 

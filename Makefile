@@ -1,0 +1,62 @@
+# The single entry point: `make html` builds the site, `make test` runs every check (CI too).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
+LISTINGS ?= content/listings
+PAPERS ?= content/papers
+OUTPUT ?= output
+CONF ?= pelicanconf.py
+PUBLISHCONF ?= publishconf.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+
+help: ## Show this help
+	@echo 'Usage: make <target> [PYTHON=python3.11]'
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps re-run the install whenever a requirements file changes.
+$(VENV)/.site-installed: requirements/site.in requirements/constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -r requirements/site.in -c requirements/constraints.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements/test.in requirements/site.in requirements/constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -r requirements/test.in -c requirements/constraints.txt
+	touch $@
+
+venv: $(VENV)/.site-installed ## Create the virtualenv with the site's pinned dependencies
+
+render: $(VENV)/.site-installed ## Render content/listings to Markdown under content/papers
+	$(BIN)/python scripts/archive.py render --listings $(LISTINGS) --papers $(PAPERS)
+
+html: render ## Build the site into output/
+	$(BIN)/pelican --settings $(CONF) --output $(OUTPUT)
+
+publish: render ## Build the hosted site (SITEURL from the environment) into output/
+	$(BIN)/pelican --settings $(PUBLISHCONF) --output $(OUTPUT)
+
+serve: ## Serve output/ on http://127.0.0.1:8000/
+	@test -d $(OUTPUT) || { echo "no $(OUTPUT)/: run 'make html' first" >&2; exit 1; }
+	$(PYTHON) -m http.server $(PORT) --bind $(HOST) --directory $(OUTPUT)
+
+test: $(VENV)/.test-installed ## Run ruff and the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+golden: $(VENV)/.test-installed ## Refresh the golden files under tests/golden/ (review the diff!)
+	$(BIN)/python -m pytest tests/test_render.py --update-golden
+
+clean: ## Remove build products (output/, cache/, content/papers/)
+	rm -rf $(OUTPUT) cache $(PAPERS)
+
+distclean: clean ## Also remove the virtualenv
+	rm -rf $(VENV)
+
+.PHONY: help venv render html publish serve test golden clean distclean

@@ -1,0 +1,171 @@
+"""Listings to Markdown: one article per paper under `content/papers/YYYY/MM/DD/<id>.md`.
+
+Owns the Markdown form of a paper, which Pelican reads and the `archive_pages` plugin turns back
+into a `Paper`. `render_paper` is pure (same paper, same bytes); `render_archive` is the edge
+that writes files atomically (only when their text changes, so Pelican's cache and CI caches
+stay warm) and removes the files of papers that left the listings.
+
+The format, kept simple so a dedicated reader can parse it without Python-Markdown::
+
+    Title: <title>
+    Date: <listing day, YYYY-MM-DD>
+    Slug: <paper id>
+    Paper-Id: <paper id>
+    Listing-Day: <YYYY-MM-DD>
+    Paper-Author: <one author per line, the key repeated>
+    Topic: <slug> <Display Name>        (one per line; the slug never contains a space)
+    Abstract: <one paragraph per line>
+    ...                                  (the other `Paper` fields, see HEADER_FIELDS)
+    <blank line>
+    <the abstract as escaped Markdown>
+
+Every header value is one line of cleaned text (the model guarantees no newlines or control
+characters); absent optional fields are left out. The header repeats the abstract so the paper
+can be rebuilt from metadata alone; the body is the abstract for display, escaped so that it
+can neither inject HTML nor be read as Markdown syntax.
+
+It leaves the meaning and validation of fields to `model`, topic matching to `taxonomy`, and
+HTML to Pelican and the theme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from paperarchive.listing_io import write_atomic
+from paperarchive.model import Listing, Paper, Topic
+from paperarchive.taxonomy import Taxonomy, topics_for
+
+log = logging.getLogger(__name__)
+
+# Header keys for the Paper fields, in the order they are written. Keys Pelican gives a meaning
+# of its own (author, authors, tags, category, summary, status) are avoided on purpose.
+SCALAR_FIELDS = (
+    ("published", "Published"),
+    ("author_count", "Author-Count"),
+    ("upvotes", "Upvotes"),
+    ("comments", "Comments"),
+    ("github", "Github"),
+    ("github_stars", "Github-Stars"),
+    ("project_page", "Project-Page"),
+    ("thumbnail", "Thumbnail"),
+    ("submitter", "Submitter"),
+)
+LIST_FIELDS = (("authors", "Paper-Author"), ("keywords", "Keyword"))
+PARAGRAPH_FIELDS = (("ai_summary", "Ai-Summary"), ("abstract", "Abstract"))
+
+# Characters with inline Markdown meaning anywhere in a line. `<`, `>` and `&` are handled by
+# HTML escaping; `(`, `)`, `.`, `-`, `+`, `!` and `#` only matter at the start of a block, and a
+# paragraph here is always a single line, so they are escaped there only.
+_INLINE_SPECIALS_RE = re.compile(r"([\\`*_{}\[\]])")
+_BLOCK_START_RE = re.compile(r"^(?:([#+-])|([0-9]+)\.(?=\s|$))")
+
+
+def escape_markdown(text: str) -> str:
+    """One paragraph of plain text as Markdown that renders back to exactly that text.
+
+    HTML-special characters become entities (no tag, comment or autolink can form) and
+    Markdown specials are backslash-escaped (no emphasis, code, link, list or heading).
+    """
+    escaped = _INLINE_SPECIALS_RE.sub(r"\\\1", html.escape(text, quote=False))
+    return _BLOCK_START_RE.sub(_escape_block_start, escaped, count=1)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    if match.group(1):
+        return "\\" + match.group(1)
+    return match.group(2) + "\\."
+
+
+def render_paper(paper: Paper, day: dt.date, topics: Iterable[Topic] = ()) -> str:
+    """The Markdown article of `paper` as listed on `day`."""
+    lines = [
+        f"Title: {paper.title}",
+        f"Date: {day.isoformat()}",
+        f"Slug: {paper.id}",
+        f"Paper-Id: {paper.id}",
+        f"Listing-Day: {day.isoformat()}",
+    ]
+    for attribute, key in SCALAR_FIELDS:
+        value = getattr(paper, attribute)
+        if value is not None:
+            text = value.isoformat() if isinstance(value, dt.date) else str(value)
+            lines.append(f"{key}: {text}")
+    if paper.organization is not None:
+        lines.append(f"Organization: {paper.organization.name}")
+        if paper.organization.fullname:
+            lines.append(f"Organization-Name: {paper.organization.fullname}")
+    for attribute, key in LIST_FIELDS:
+        lines.extend(f"{key}: {value}" for value in getattr(paper, attribute))
+    lines.extend(f"Topic: {topic.slug} {topic.name}" for topic in topics)
+    for attribute, key in PARAGRAPH_FIELDS:
+        value = getattr(paper, attribute)
+        if value:
+            lines.extend(f"{key}: {paragraph}" for paragraph in value.split("\n\n"))
+    body = "\n\n".join(escape_markdown(p) for p in paper.abstract.split("\n\n"))
+    return "\n".join(lines) + "\n\n" + body + "\n"
+
+
+def paper_path(root: Path, day: dt.date, paper_id: str) -> Path:
+    """Where the article of a paper listed on `day` lives under `root` (content/papers)."""
+    return root / f"{day:%Y}" / f"{day:%m}" / f"{day:%d}" / f"{paper_id}.md"
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    """What `render_archive` did, for the command line to report."""
+
+    papers: int
+    written: int
+    removed: int
+    duplicates: int
+
+
+def render_articles(listings: Iterable[Listing], taxonomy: Taxonomy) -> dict[Path, str]:
+    """Relative path -> Markdown for every paper, each listed once, on its first day."""
+    articles: dict[Path, str] = {}
+    first_day: dict[str, dt.date] = {}
+    for listing in sorted(listings, key=lambda listing: listing.date):
+        for paper in listing.papers:
+            if paper.id in first_day:
+                log.warning("paper %s is listed on %s and again on %s; keeping %s",
+                            paper.id, first_day[paper.id], listing.date, first_day[paper.id])
+                continue
+            first_day[paper.id] = listing.date
+            path = paper_path(Path(), listing.date, paper.id)
+            articles[path] = render_paper(paper, listing.date, topics_for(paper, taxonomy))
+    return articles
+
+
+def render_archive(listings: Iterable[Listing], root: Path, taxonomy: Taxonomy) -> RenderReport:
+    """Write every paper's article under `root`; remove articles no listing has any more."""
+    listings = list(listings)
+    articles = render_articles(listings, taxonomy)
+    written = sum(write_atomic(root / path, text) for path, text in sorted(articles.items()))
+    removed = _remove_stale(root, {root / path for path in articles})
+    total = sum(len(listing.papers) for listing in listings)
+    return RenderReport(papers=len(articles), written=written, removed=removed,
+                        duplicates=total - len(articles))
+
+
+def _remove_stale(root: Path, keep: set[Path]) -> int:
+    """Delete Markdown files under `root` not in `keep`, then the folders left empty."""
+    if not root.exists():
+        return 0
+    removed = 0
+    for path in sorted(root.rglob("*.md")):
+        if path not in keep:
+            path.unlink()
+            removed += 1
+    for folder, _subfolders, _files in sorted(os.walk(root), reverse=True):
+        folder_path = Path(folder)
+        if folder_path != root and not any(folder_path.iterdir()):
+            folder_path.rmdir()
+    return removed

@@ -1,0 +1,96 @@
+"""Pelican settings for building the archive locally (`make html`).
+
+Production changes only go in `publishconf.py`. Every value here must be picklable (no lambdas:
+module-level functions only), or Pelican's content cache breaks.
+"""
+
+import os
+import sys
+
+_ROOT = os.path.dirname(os.path.abspath(__file__))
+# The plugins import `paperarchive` (the listing model), which lives next to this file.
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+# --- The site ---
+SITENAME = "Daily Papers Archive"  # shown in the header and page titles
+SITESUBTITLE = "Every day's trending ML papers, kept"  # shown under the site name
+SITEURL = ""  # empty for local builds; publishconf.py sets the real one
+RELATIVE_URLS = True  # so output/ also works when opened from another path
+TIMEZONE = "UTC"  # listing days are UTC dates
+DEFAULT_LANG = "en"  # the <html lang> of every page
+DEFAULT_DATE_FORMAT = "%b %-d, %Y"  # how dates read on pages, e.g. "Jun 3, 2026"
+
+# --- Where things are ---
+PATH = os.path.join(_ROOT, "content")  # the source folder
+ARTICLE_PATHS = ["papers"]  # one Markdown article per paper, written by `archive.py render`
+PAGE_PATHS = ["pages"]  # optional static pages (about, ...)
+STATIC_PATHS = []  # nothing copied from content/; the theme brings its own static files
+OUTPUT_PATH = os.path.join(_ROOT, "output")  # the built site
+DELETE_OUTPUT_DIRECTORY = True  # a paper removed from the listings leaves no stale page
+THEME = os.path.join(_ROOT, "theme")  # our own theme
+THEME_STATIC_DIR = "theme"  # theme/static/ is copied to output/theme/
+PLUGIN_PATHS = [os.path.join(_ROOT, "plugins")]  # our plugins
+PLUGINS = ["archive_pages"]  # order matters: archive_pages sets article.paper for the others
+
+# --- URLs (DESIGN.md §4); day/month/year/tag/org pages come from the archive_pages plugin ---
+ARTICLE_URL = "papers/{slug}/"  # the slug is the paper id
+ARTICLE_SAVE_AS = "papers/{slug}/index.html"  # the file behind ARTICLE_URL
+PAGE_URL = "{slug}/"  # an about page lives at /about/
+PAGE_SAVE_AS = "{slug}/index.html"  # the file behind PAGE_URL
+ARCHIVE_PAGES = {"page_size": 50}  # papers per topic/organisation page
+
+# --- Pelican pages we replace: off, so Pelican never builds (or scans for) them ---
+DIRECT_TEMPLATES = []  # index/archives/tags/... are written by archive_pages
+PAGINATED_TEMPLATES = {}  # archive_pages paginates its own pages
+DEFAULT_PAGINATION = False  # no Pelican pagination anywhere
+USE_FOLDER_AS_CATEGORY = False  # content/papers/YYYY/MM/DD is not a category
+CATEGORY_SAVE_AS = ""  # no categories: with this empty, articles get no category at all
+CATEGORIES_SAVE_AS = ""  # no category index
+TAG_SAVE_AS = ""  # topics replace tags (/tags/<slug>/ from archive_pages)
+TAGS_SAVE_AS = ""  # the topic index comes from archive_pages
+AUTHOR_SAVE_AS = ""  # no page per author: search covers authors
+AUTHORS_SAVE_AS = ""  # no author index
+ARCHIVES_SAVE_AS = ""  # /archive/ comes from archive_pages
+YEAR_ARCHIVE_SAVE_AS = ""  # period pages come from archive_pages (Pelican's are quadratic)
+MONTH_ARCHIVE_SAVE_AS = ""  # idem
+DAY_ARCHIVE_SAVE_AS = ""  # idem
+ARTICLE_TRANSLATION_ID = None  # no translations: skips Pelican's translation grouping
+PAGE_TRANSLATION_ID = None  # idem for pages
+WITH_FUTURE_DATES = True  # a listing day is never a draft, whatever today's date is
+
+# --- Feeds: the archive_feeds plugin owns them, Pelican writes none ---
+FEED_ATOM = None  # no Pelican feed
+FEED_RSS = None  # no Pelican feed
+FEED_ALL_ATOM = None  # no Pelican feed
+FEED_ALL_RSS = None  # no Pelican feed
+CATEGORY_FEED_ATOM = None  # no Pelican feed
+CATEGORY_FEED_RSS = None  # no Pelican feed
+AUTHOR_FEED_ATOM = None  # no Pelican feed
+AUTHOR_FEED_RSS = None  # no Pelican feed
+TAG_FEED_ATOM = None  # no Pelican feed
+TAG_FEED_RSS = None  # no Pelican feed
+TRANSLATION_FEED_ATOM = None  # no Pelican feed
+TRANSLATION_FEED_RSS = None  # no Pelican feed
+
+# --- Reading content ---
+MARKDOWN = {  # abstracts are escaped plain text: no extension beyond metadata is needed
+    "extensions": ["markdown.extensions.meta"],
+    "extension_configs": {},
+    "output_format": "html5",
+}
+FORMATTED_FIELDS = []  # no metadata value is ever run through Markdown
+TYPOGRIFY = False  # titles stay exactly as listed
+JINJA_ENVIRONMENT = {  # autoescape on: every listing field is untrusted text
+    "autoescape": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+}
+
+# --- Caching: rebuilds only re-read changed Markdown ---
+CACHE_CONTENT = True  # keep parsed articles between builds
+LOAD_CONTENT_CACHE = True  # and use them
+CACHE_PATH = os.path.join(_ROOT, "cache")  # git-ignored
+CONTENT_CACHING_LAYER = "reader"  # cache what the reader returns (metadata + HTML)
+CHECK_MODIFIED_METHOD = "sha256"  # fresh clones reset mtimes; hashes do not lie

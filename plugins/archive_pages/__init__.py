@@ -1,0 +1,35 @@
+"""Pelican plugin: the archive's pages, and the paper data every template and plugin relies on.
+
+On every article read from `content/papers/` (rendered by `paperarchive.render`) it sets:
+
+- `article.paper`: the `paperarchive.model.Paper`, rebuilt from the article's metadata;
+- `article.listing_day`: the `datetime.date` of the listing the paper appeared in;
+- `article.topics`: a `tuple[paperarchive.model.Topic, ...]`, in taxonomy order.
+
+The feeds and search plugins use exactly these names. It also puts `archive` (an
+`archive.Archive`: days, months, years, topic and organisation groups, built once) into the
+shared template context, adds Jinja filters for URLs (`day_url`, `month_url`, `year_url`,
+`topic_url`, `org_url`, `paper_url`) to every generator, and writes, with the theme's templates:
+
+| page | URL | template |
+|---|---|---|
+| home (the latest day) | `/` | `day.html` (`is_home` true) |
+| day | `/YYYY/MM/DD/` | `day.html` |
+| month, year | `/YYYY/MM/`, `/YYYY/` | `month.html`, `year.html` |
+| every day with counts | `/archive/` | `archives.html` |
+| topic (paginated) | `/tags/<slug>/`, `/tags/<slug>/page/N/` | `tag.html` |
+| topic index | `/tags/` | `tags.html` |
+| organisation (paginated) | `/orgs/<name>/`, `/orgs/<name>/page/N/` | `org.html` |
+| organisation index | `/orgs/` | `orgs.html` |
+
+Paper pages themselves are Pelican's articles (`ARTICLE_URL = "papers/{slug}/"`). These pages
+replace Pelican's period, tag, category and author pages, whose generators scan the whole
+article list once per group (quadratic); `pelicanconf.py` turns those off.
+
+Settings (validated, all optional): `ARCHIVE_PAGES = {"page_size": 50}`, the papers per topic
+or organisation page. The grouping logic lives in `archive.py` (plain functions, no Pelican).
+"""
+
+from .plugin import register
+
+__all__ = ["register"]

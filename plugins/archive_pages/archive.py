@@ -1,0 +1,389 @@
+"""The archive's structure as plain data: days, months, years, topics and organisations.
+
+Pure functions over "entries" (anything with `paper`, `listing_day` and `topics` attributes; in a
+build, Pelican articles; in tests, simple objects), so every grouping, ordering and URL rule can
+be tested without Pelican. `build_archive` groups all entries in one pass (Pelican's own period,
+tag and author pages scan the article list once per group, which is quadratic).
+
+URLs follow DESIGN.md §4; each `*_url` function returns a site-relative URL ending in `/` and
+`save_as(url)` the file it is written to.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from paperarchive.model import ListingError, Organization, Paper, Topic, parse_date
+
+
+class Entry(Protocol):
+    paper: Paper
+    listing_day: dt.date
+    topics: tuple[Topic, ...]
+
+
+E = TypeVar("E", bound=Entry)
+T = TypeVar("T")
+
+
+# --- URLs -----------------------------------------------------------------------------------
+
+def paper_url(paper_id: str) -> str:
+    return f"papers/{paper_id}/"
+
+
+def day_url(day: dt.date) -> str:
+    return f"{day:%Y}/{day:%m}/{day:%d}/"
+
+
+def month_url(year: int, month: int) -> str:
+    return f"{year:04d}/{month:02d}/"
+
+
+def year_url(year: int) -> str:
+    return f"{year:04d}/"
+
+
+def month_name(month: int) -> str:
+    """The English name of a month number (1-12); pages are in English."""
+    return calendar.month_name[month]
+
+
+def topic_url(topic: Topic | str) -> str:
+    slug = topic.slug if isinstance(topic, Topic) else topic
+    return f"tags/{slug}/"
+
+
+def org_url(organization: Organization | str) -> str:
+    name = organization.name if isinstance(organization, Organization) else organization
+    return f"orgs/{name}/"
+
+
+TOPICS_URL = "tags/"
+ORGS_URL = "orgs/"
+ARCHIVE_URL = "archive/"
+HOME_URL = ""
+
+
+def page_url(base_url: str, number: int) -> str:
+    """The URL of page `number` (1-based) of a paginated list at `base_url`."""
+    return base_url if number == 1 else f"{base_url}page/{number}/"
+
+
+def save_as(url: str) -> str:
+    """The output file of a site-relative URL (`a/b/` -> `a/b/index.html`)."""
+    return f"{url}index.html"
+
+
+# --- Rebuilding papers from article metadata -------------------------------------------------
+
+# Header keys written by `paperarchive.render` (lowercased, as Pelican hands them over).
+_SCALARS = {
+    "published": "published", "author-count": "author_count", "upvotes": "upvotes",
+    "comments": "comments", "github": "github", "github-stars": "github_stars",
+    "project-page": "project_page", "thumbnail": "thumbnail", "submitter": "submitter",
+}
+_COUNTS = ("author_count", "upvotes", "comments", "github_stars")
+_LISTS = {"paper-author": "authors", "keyword": "keywords"}
+_PARAGRAPHS = {"abstract": "abstract", "ai-summary": "ai_summary"}
+
+
+def _values(value: Any) -> list[str]:
+    """Pelican gives a key seen once as a string and a repeated key as a list."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [str(item) for item in value]
+
+
+def _single(metadata: Mapping[str, Any], key: str) -> str | None:
+    values = _values(metadata.get(key))
+    return values[0] if values else None
+
+
+def entry_from_metadata(
+    metadata: Mapping[str, Any], source: str
+) -> tuple[Paper, dt.date, tuple[Topic, ...]]:
+    """The paper, listing day and topics of an article rendered by `paperarchive.render`.
+
+    Raises `ListingError` naming `source` (the Markdown file) and the field.
+    """
+    paper_id = _single(metadata, "paper-id")
+    if paper_id is None:
+        raise ListingError("missing (was this file written by `archive.py render`?)",
+                           source=source, field="Paper-Id")
+    try:
+        data: dict[str, Any] = {
+            "id": paper_id,
+            "title": metadata.get("title"),
+        }
+        for key, name in _SCALARS.items():
+            value = _single(metadata, key)
+            if value is not None:
+                data[name] = _count(value, key, paper_id) if name in _COUNTS else value
+        for key, name in _LISTS.items():
+            data[name] = _values(metadata.get(key))
+        for key, name in _PARAGRAPHS.items():
+            paragraphs = _values(metadata.get(key))
+            if paragraphs:
+                data[name] = "\n\n".join(paragraphs)
+        data.setdefault("abstract", "")
+        org_name = _single(metadata, "organization")
+        if org_name is not None:
+            data["organization"] = {"name": org_name,
+                                    "fullname": _single(metadata, "organization-name") or ""}
+        paper = Paper.from_mapping(data)
+        day = parse_date(_single(metadata, "listing-day"), field="Listing-Day", paper=paper_id)
+        if day is None:
+            raise ListingError("missing", paper=paper_id, field="Listing-Day")
+        topics = tuple(_topic(value, paper_id) for value in _values(metadata.get("topic")))
+    except ListingError as exc:
+        raise exc.located(source) from None
+    return paper, day, topics
+
+
+def _count(value: str, key: str, paper_id: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ListingError(f"expected a whole number, got {value!r}", paper=paper_id,
+                           field=key) from None
+
+
+def _topic(value: str, paper_id: str) -> Topic:
+    slug, _, name = value.partition(" ")
+    if not slug or not name.strip():
+        raise ListingError(f"expected '<slug> <Name>', got {value!r}", paper=paper_id,
+                           field="Topic")
+    return Topic(slug=slug, name=name.strip())
+
+
+# --- Grouping --------------------------------------------------------------------------------
+
+def by_upvotes(entry: Entry) -> tuple[int, str]:
+    """A day's order: most upvoted first, then by id so ties are stable."""
+    return (-(entry.paper.upvotes or 0), entry.paper.id)
+
+
+def by_newest(entry: Entry) -> tuple[int, int, str]:
+    """A topic's or organisation's order: newest day first, then as on the day."""
+    return (-entry.listing_day.toordinal(), -(entry.paper.upvotes or 0), entry.paper.id)
+
+
+@dataclass(frozen=True)
+class Day(Generic[E]):
+    """One listing day with papers; `previous`/`next` are the nearest days that have papers."""
+
+    date: dt.date
+    entries: tuple[E, ...]
+    previous: dt.date | None = None
+    next: dt.date | None = None
+
+    @property
+    def url(self) -> str:
+        return day_url(self.date)
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(frozen=True)
+class Month(Generic[E]):
+    """A month's days with papers, oldest first; `previous`/`next` are months with papers."""
+
+    year: int
+    month: int
+    days: tuple[Day[E], ...]
+    previous: tuple[int, int] | None = None
+    next: tuple[int, int] | None = None
+
+    @property
+    def url(self) -> str:
+        return month_url(self.year, self.month)
+
+    @property
+    def name(self) -> str:
+        return month_name(self.month)
+
+    @property
+    def count(self) -> int:
+        return sum(day.count for day in self.days)
+
+    def weeks(self) -> list[list[tuple[dt.date | None, Day[E] | None]]]:
+        """The month as calendar weeks (Monday first): (date or None, its Day or None)."""
+        by_date = {day.date: day for day in self.days}
+        return [
+            [(date, by_date.get(date)) if date.month == self.month else (None, None)
+             for date in week]
+            for week in calendar.Calendar().monthdatescalendar(self.year, self.month)
+        ]
+
+
+@dataclass(frozen=True)
+class Year(Generic[E]):
+    """A year's months with papers, oldest first."""
+
+    year: int
+    months: tuple[Month[E], ...]
+    previous: int | None = None
+    next: int | None = None
+
+    @property
+    def url(self) -> str:
+        return year_url(self.year)
+
+    @property
+    def count(self) -> int:
+        return sum(month.count for month in self.months)
+
+
+@dataclass(frozen=True)
+class Group(Generic[T, E]):
+    """The papers of one topic or organisation, newest first."""
+
+    key: T
+    entries: tuple[E, ...]
+    url: str
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(frozen=True)
+class Archive(Generic[E]):
+    """Everything the archive pages need, grouped once."""
+
+    days: tuple[Day[E], ...]  # oldest first
+    months: tuple[Month[E], ...]  # oldest first
+    years: tuple[Year[E], ...]  # oldest first
+    topics: tuple[Group[Topic, E], ...]  # by name
+    orgs: tuple[Group[Organization, E], ...]  # most papers first, then by name
+
+    @property
+    def latest(self) -> Day[E] | None:
+        return self.days[-1] if self.days else None
+
+    @property
+    def count(self) -> int:
+        return sum(day.count for day in self.days)
+
+
+def _linked(items: Sequence[T]) -> list[tuple[T, T | None, T | None]]:
+    """Each item with its previous and next neighbour."""
+    return [
+        (item, items[i - 1] if i > 0 else None, items[i + 1] if i + 1 < len(items) else None)
+        for i, item in enumerate(items)
+    ]
+
+
+def build_archive(entries: Iterable[E]) -> Archive[E]:
+    """Group entries by day, month, year, topic and organisation in one pass."""
+    by_day: dict[dt.date, list[E]] = defaultdict(list)
+    by_topic: dict[str, list[E]] = defaultdict(list)
+    by_org: dict[str, list[E]] = defaultdict(list)
+    for entry in entries:
+        by_day[entry.listing_day].append(entry)
+        for topic in entry.topics:
+            by_topic[topic.slug].append(entry)
+        if entry.paper.organization is not None:
+            by_org[entry.paper.organization.name].append(entry)
+
+    dates = sorted(by_day)
+    days = [
+        Day(date=date, entries=tuple(sorted(by_day[date], key=by_upvotes)),
+            previous=previous, next=following)
+        for date, previous, following in _linked(dates)
+    ]
+
+    days_by_month: dict[tuple[int, int], list[Day[E]]] = defaultdict(list)
+    for day in days:
+        days_by_month[day.date.year, day.date.month].append(day)
+    month_keys = sorted(days_by_month)
+    months = [
+        Month(year=key[0], month=key[1], days=tuple(days_by_month[key]), previous=previous,
+              next=following)
+        for key, previous, following in _linked(month_keys)
+    ]
+
+    months_by_year: dict[int, list[Month[E]]] = defaultdict(list)
+    for month in months:
+        months_by_year[month.year].append(month)
+    year_keys = sorted(months_by_year)
+    years = [
+        Year(year=key, months=tuple(months_by_year[key]), previous=previous, next=following)
+        for key, previous, following in _linked(year_keys)
+    ]
+
+    topic_groups = sorted(
+        (_group(group, lambda entry, slug=slug: _topic_of(entry, slug), topic_url)
+         for slug, group in by_topic.items()),
+        key=lambda group: (group.key.name.casefold(), group.key.slug),
+    )
+    org_groups = sorted(
+        (_group(group, lambda entry: entry.paper.organization, org_url)
+         for group in by_org.values()),
+        key=lambda group: (-group.count, group.key.display_name.casefold(), group.key.name),
+    )
+    return Archive(days=tuple(days), months=tuple(months), years=tuple(years),
+                   topics=tuple(topic_groups), orgs=tuple(org_groups))
+
+
+def _group(entries: list[E], key_of: Any, url_of: Any) -> Group[Any, E]:
+    """A topic or organisation group; its name comes from the newest entry, so a renamed
+    topic or organisation shows its current name."""
+    ordered = tuple(sorted(entries, key=by_newest))
+    key = key_of(ordered[0])
+    return Group(key=key, entries=ordered, url=url_of(key))
+
+
+def _topic_of(entry: Entry, slug: str) -> Topic:
+    return next(topic for topic in entry.topics if topic.slug == slug)
+
+
+# --- Pagination ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a paginated list."""
+
+    number: int  # 1-based
+    total: int  # number of pages
+    items: tuple[T, ...]
+    base_url: str
+
+    @property
+    def url(self) -> str:
+        return page_url(self.base_url, self.number)
+
+    @property
+    def previous_url(self) -> str | None:
+        return page_url(self.base_url, self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return page_url(self.base_url, self.number + 1) if self.number < self.total else None
+
+    @property
+    def first_index(self) -> int:
+        """The 1-based position of this page's first item in the whole list."""
+        return self.offset + 1
+
+    offset: int = 0
+
+
+def paginate(items: Sequence[T], page_size: int, base_url: str) -> list[Page[T]]:
+    """Split `items` into pages of `page_size`; an empty list still has one (empty) page."""
+    if page_size < 1:
+        raise ValueError(f"page_size must be 1 or more, got {page_size}")
+    chunks = [tuple(items[i:i + page_size]) for i in range(0, len(items), page_size)] or [()]
+    return [
+        Page(number=number, total=len(chunks), items=chunk, base_url=base_url,
+             offset=(number - 1) * page_size)
+        for number, chunk in enumerate(chunks, 1)
+    ]

@@ -1,0 +1,126 @@
+"""Pelican glue for `archive_pages`: signal receivers and the generator that writes pages.
+
+The logic (rebuilding papers, grouping, pagination, URLs) is in `archive`; this module only
+connects it to Pelican's signals, context and writer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from itertools import chain
+from typing import Any
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator, Generator
+
+from . import archive
+
+log = logging.getLogger(__name__)
+
+DEFAULTS: dict[str, Any] = {"page_size": 50}
+
+URL_FILTERS = {
+    "paper_url": archive.paper_url,
+    "day_url": archive.day_url,
+    "month_url": archive.month_url,
+    "year_url": archive.year_url,
+    "topic_url": archive.topic_url,
+    "org_url": archive.org_url,
+    "month_name": archive.month_name,
+}
+
+
+def plugin_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """`ARCHIVE_PAGES` merged over the defaults, validated."""
+    given = settings.get("ARCHIVE_PAGES") or {}
+    unknown = sorted(set(given) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(f"ARCHIVE_PAGES: unknown key(s) {', '.join(unknown)}; "
+                         f"known: {', '.join(DEFAULTS)}")
+    merged = {**DEFAULTS, **given}
+    size = merged["page_size"]
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"ARCHIVE_PAGES: page_size must be a whole number of 1 or more, "
+                         f"got {size!r}")
+    return merged
+
+
+def attach_papers(generator: ArticlesGenerator) -> None:
+    """Set `paper`, `listing_day` and `topics` on every article.
+
+    Connected to `article_generator_pretaxonomy`: it fires once, after all articles are read
+    (from the cache or not) and before anything is grouped or written.
+    """
+    for article in chain(generator.articles, generator.translations, generator.hidden_articles,
+                         generator.hidden_translations, generator.drafts,
+                         generator.drafts_translations):
+        paper, day, topics = archive.entry_from_metadata(article.metadata, article.source_path)
+        article.paper = paper
+        article.listing_day = day
+        article.topics = topics
+
+
+def add_url_filters(generator: Generator) -> None:
+    """Make the URL helpers available to every template (`{{ day|day_url }}`)."""
+    generator.env.filters.update(URL_FILTERS)
+
+
+def get_generators(_pelican: object) -> type[Generator]:
+    return ArchivePagesGenerator
+
+
+class ArchivePagesGenerator(Generator):
+    """Groups the articles once and writes the day, month, year, topic, organisation, archive
+    and home pages."""
+
+    def generate_context(self) -> None:
+        self.options = plugin_settings(self.settings)
+        self.archive = archive.build_archive(self.context.get("articles", []))
+        # Shared so article pages (rendered later) and other plugins can use the grouping.
+        self.context["archive"] = self.archive
+
+    def generate_output(self, writer: Any) -> None:
+        relative = self.settings.get("RELATIVE_URLS", False)
+
+        def write(url: str, template: str, **variables: Any) -> None:
+            writer.write_file(archive.save_as(url), self.get_template(template), self.context,
+                              relative_urls=relative, url=url, page_url=url,
+                              template_name=template, **variables)
+
+        site = self.archive
+        latest = site.latest
+        write(archive.HOME_URL, "day", day=latest, papers=latest.entries if latest else (),
+              is_home=True)
+        for day in site.days:
+            write(day.url, "day", day=day, papers=day.entries, is_home=False)
+        for month in site.months:
+            write(month.url, "month", month=month)
+        for year in site.years:
+            write(year.url, "year", year=year)
+        write(archive.ARCHIVE_URL, "archives", years=tuple(reversed(site.years)))
+        write(archive.TOPICS_URL, "tags", groups=site.topics)
+        write(archive.ORGS_URL, "orgs", groups=site.orgs)
+        size = self.options["page_size"]
+        for template, variable, groups in (("tag", "topic", site.topics),
+                                           ("org", "organization", site.orgs)):
+            for group in groups:
+                self._write_pages(write, template, variable, group, size)
+        log.info("archive_pages: %d days, %d months, %d years, %d topics, %d organisations",
+                 len(site.days), len(site.months), len(site.years), len(site.topics),
+                 len(site.orgs))
+
+    @staticmethod
+    def _write_pages(write: Any, template: str, variable: str, group: archive.Group,
+                     size: int) -> None:
+        for page in archive.paginate(group.entries, size, group.url):
+            write(page.url, template, **{variable: group.key}, group=group, page=page,
+                  papers=page.items)
+
+
+def register() -> None:
+    signals.article_generator_pretaxonomy.connect(attach_papers)
+    signals.generator_init.connect(add_url_filters)
+    signals.get_generators.connect(get_generators)
+
+

@@ -1,0 +1,281 @@
+"""The built fixture site, checked page by page as a reader would: the right papers, in the
+right order, with the right links, and nothing from a listing interpreted as markup."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from lxml import html
+from site_helpers import FIXTURE_ARCHIVE, FIXTURE_PAGE_SIZE, FIXTURE_TAXONOMY, parse_page
+
+from paperarchive.listing_io import load_archive
+from paperarchive.taxonomy import load_taxonomy, topics_for
+
+pytestmark = pytest.mark.slow
+
+LISTINGS = load_archive(FIXTURE_ARCHIVE)
+PAPERS = {paper.id: (listing.date, paper) for listing in LISTINGS for paper in listing.papers}
+TAXONOMY = load_taxonomy(FIXTURE_TAXONOMY)
+HOSTILE_ID = "2606.09999"
+SLUG_ID = "robot-learning-with-sparsity-and-scarcity"
+
+
+def card_ids(page: html.HtmlElement) -> list[str]:
+    """Paper ids of the cards on a list page, in page order."""
+    links = page.xpath('//ol[@class="paper-list"]//h2[@class="paper-card-title"]/a/@href')
+    return [href.rstrip("/").rsplit("/", 1)[-1] for href in links]
+
+
+def link_to(from_url: str, href: str) -> str:
+    """Resolve a relative href found on the page at `from_url` to a site-relative URL."""
+    absolute = urljoin(f"http://site.test/{from_url}", href)
+    assert absolute.startswith("http://site.test/"), f"{href} leaves the site"
+    return absolute.removeprefix("http://site.test/")
+
+
+def test_day_page_lists_that_days_papers_by_upvotes_then_id(site_page):
+    page = site_page("2026/05/29/")
+    # 2605.30260 and 2605.30265 both have 16 upvotes: the lower id comes first.
+    assert card_ids(page) == ["2605.29801", "2605.29250", "2605.25378", "2605.30260",
+                              "2605.30265"]
+    assert page.xpath("string(//h1/time/@datetime)") == "2026-05-29"
+
+
+@pytest.mark.parametrize(("url", "previous", "following"), [
+    ("2025/12/11/", None, "2026/05/29/"),
+    ("2026/05/29/", "2025/12/11/", "2026/06/03/"),  # skips the empty days in between
+    ("2026/06/03/", "2026/05/29/", "2026/06/05/"),
+    ("2026/06/05/", "2026/06/03/", None),
+])
+def test_day_pages_link_to_the_nearest_days_with_papers(site_page, url, previous, following):
+    page = site_page(url)
+    for rel, expected in (("prev", previous), ("next", following)):
+        hrefs = page.xpath(f'//nav[@class="period-nav"]/a[@rel="{rel}"]/@href')
+        if expected is None:
+            assert hrefs == []
+        else:
+            assert hrefs, f"no {rel} link on {url}"
+            assert {link_to(url, href) for href in hrefs} == {expected}
+
+
+def test_home_is_the_latest_day(site_page):
+    home, latest = site_page(""), site_page("2026/06/05/")
+    assert card_ids(home) == card_ids(latest) == [HOSTILE_ID, SLUG_ID]
+    assert home.xpath("string(//h1/time/@datetime)") == "2026-06-05"
+
+
+def test_every_paper_has_a_page_linking_to_its_day(site_page):
+    for paper_id, (day, paper) in PAPERS.items():
+        url = f"papers/{paper_id}/"
+        page = site_page(url)
+        assert page.xpath('string(//article[@class="paper"]//h1)') == paper.title
+        (day_link,) = page.xpath('//a[@class="paper-day"]/@href')
+        assert link_to(url, day_link) == f"{day:%Y/%m/%d}/"
+        assert page.xpath('string(//a[@class="paper-day"]/time/@datetime)') == day.isoformat()
+
+
+def test_paper_page_shows_everything_known_about_the_paper(site_page):
+    _, paper = PAPERS["2512.08829"]
+    url = "papers/2512.08829/"
+    page = site_page(url)
+    article = page.xpath('//article[@class="paper"]')[0]
+    text = article.text_content()
+    assert ", ".join(paper.authors) in " ".join(text.split())
+    assert paper.abstract[:80] in text
+    assert paper.ai_summary in text
+    for keyword in paper.keywords:
+        assert keyword in article.xpath('.//ul[@class="keyword-list"]/li/text()')
+    assert page.xpath('string(//dd[@class="paper-published"]/time/@datetime)') == (
+        paper.published.isoformat())
+    assert page.xpath('string(//dd[@class="paper-upvotes"])') == str(paper.upvotes)
+    links = dict(zip(article.xpath('.//a/@data-link'),
+                     article.xpath('.//a[@data-link]/@href'), strict=True))
+    assert links == {
+        "hf": "https://huggingface.co/papers/2512.08829",
+        "arxiv": "https://arxiv.org/abs/2512.08829",
+        "pdf": "https://arxiv.org/pdf/2512.08829",
+        "github": paper.github,
+        "project": paper.project_page,
+    }
+    github_label = article.xpath('string(.//a[@data-link="github"])')
+    assert f"{paper.github_stars:,} star" in github_label
+    (org_link,) = article.xpath('.//a[@class="paper-org"]/@href')
+    assert link_to(url, org_link) == "orgs/hustvl/"
+    topic_links = [link_to(url, href) for href in article.xpath('.//a[@rel="tag"]/@href')]
+    assert topic_links == [f"tags/{t.slug}/" for t in topics_for(paper, TAXONOMY)]
+
+
+def test_paper_without_arxiv_id_has_no_arxiv_links_and_shows_the_author_count(site_page):
+    page = site_page(f"papers/{SLUG_ID}/")
+    article = page.xpath('//article[@class="paper"]')[0]
+    assert article.xpath('.//a/@data-link') == []
+    assert article.xpath('normalize-space(.//p[@class="paper-authors"])') == "1 author"
+
+
+def test_listing_text_is_escaped_everywhere(built_site, site_page):
+    _, paper = PAPERS[HOSTILE_ID]
+    page = site_page(f"papers/{HOSTILE_ID}/")
+    assert page.xpath('string(//article[@class="paper"]//h1)') == paper.title
+    assert paper.title in page.xpath("string(//title)")
+    abstract = page.xpath('//section[@class="paper-abstract"]')[0]
+    # The abstract's Markdown and HTML come out as the literal text, one paragraph each.
+    assert [p.text_content() for p in abstract.xpath("./p")] == paper.abstract.split("\n\n")
+    assert abstract.xpath(".//*[not(self::p) and not(self::h2)]") == []
+    assert page.xpath('string(//section[@class="paper-summary"]/p)') == paper.ai_summary
+    assert "<script>keyword</script>" in page.xpath('//ul[@class="keyword-list"]/li/text()')
+    # No GitHub link: the listing's javascript: URL was dropped by the model.
+    assert page.xpath('//a[@data-link="github"]') == []
+    for path in built_site.rglob("*.html"):
+        document = html.fromstring(path.read_bytes())
+        assert document.xpath("//script[contains(., 'alert')]") == [], path
+        assert document.xpath("//img | //b | //em") == [], path
+        assert document.xpath("//@*[starts-with(name(), 'on')]") == [], path
+        for href in document.xpath("//@href | //@src | //@action"):
+            assert not href.strip().lower().startswith(("javascript:", "data:")), (path, href)
+
+
+def test_month_page_is_a_calendar_of_days_with_counts(site_page):
+    page = site_page("2026/06/")
+    cells = page.xpath('//table[@class="calendar"]//td[@class="has-papers"]/a')
+    assert [link_to("2026/06/", a.get("href")) for a in cells] == ["2026/06/03/", "2026/06/05/"]
+    assert [" ".join(a.xpath("string(.//*[@class='calendar-count'])").split()) for a in cells] == [
+        "3 papers", "2 papers"]
+    # 30 days, each shown once.
+    numbers = [" ".join(td.text_content().split()).split(" ")[0]
+               for td in page.xpath('//table[@class="calendar"]//td') if td.text_content().strip()]
+    assert numbers == [str(n) for n in range(1, 31)]
+    hrefs = page.xpath('//nav[@class="period-nav"]/a[@rel="prev"]/@href')
+    assert {link_to("2026/06/", href) for href in hrefs} == {"2026/05/"}
+
+
+def test_year_page_lists_its_months_and_days(site_page):
+    page = site_page("2026/")
+    months = [link_to("2026/", href) for href in page.xpath("//section/h2/a/@href")]
+    assert months == ["2026/05/", "2026/06/"]
+    days = [link_to("2026/", href) for href in page.xpath('//ul[@class="day-counts"]//a/@href')]
+    assert days == ["2026/05/29/", "2026/06/03/", "2026/06/05/"]
+    assert {link_to("2026/", h) for h in page.xpath('//a[@rel="prev"]/@href')} == {"2025/"}
+
+
+def test_archive_lists_every_day_newest_first_with_counts(site_page):
+    page = site_page("archive/")
+    items = page.xpath('//ul[@class="day-counts"]/li')
+    expected = sorted(((listing.date, len(listing.papers)) for listing in LISTINGS), reverse=True)
+    assert [link_to("archive/", li.xpath("string(a/@href)")) for li in items] == [
+        f"{day:%Y/%m/%d}/" for day, _ in expected]
+    assert [" ".join(li.xpath("string(span)").split()) for li in items] == [
+        f"{count} papers" for _, count in expected]
+
+
+def expected_topic_members(slug: str) -> list[str]:
+    """Paper ids of a topic, newest day first, then most upvoted, then by id."""
+    members = [(day, paper) for day, paper in PAPERS.values()
+               if slug in {t.slug for t in topics_for(paper, TAXONOMY)}]
+    members.sort(key=lambda item: (-item[0].toordinal(), -(item[1].upvotes or 0), item[1].id))
+    return [paper.id for _, paper in members]
+
+
+@pytest.mark.parametrize("topic", TAXONOMY.topics, ids=lambda topic: topic.slug)
+def test_topic_pages_paginate_all_the_topics_papers_newest_first(built_site, site_page, topic):
+    expected = expected_topic_members(topic.slug)
+    url = f"tags/{topic.slug}/"
+    if not expected:
+        assert not (built_site / url).exists()
+        return
+    seen: list[str] = []
+    visited = []
+    while url:
+        visited.append(url)
+        page = site_page(url)
+        assert page.xpath("string(//h1)") == topic.name
+        ids = card_ids(page)
+        assert 1 <= len(ids) <= FIXTURE_PAGE_SIZE
+        start = page.xpath('string(//ol[@class="paper-list"]/@start)') or "1"
+        assert int(start) == len(seen) + 1
+        seen.extend(ids)
+        following = page.xpath('//nav[@class="pagination"]/a[@rel="next"]/@href')
+        url = link_to(url, following[0]) if following else None
+    assert seen == expected
+    pages = -(-len(expected) // FIXTURE_PAGE_SIZE)
+    assert visited == [f"tags/{topic.slug}/"] + [
+        f"tags/{topic.slug}/page/{n}/" for n in range(2, pages + 1)]
+    if pages > 1:
+        last = site_page(visited[-1])
+        (previous,) = last.xpath('//nav[@class="pagination"]/a[@rel="prev"]/@href')
+        assert link_to(visited[-1], previous) == visited[-2]
+
+
+def test_topic_index_lists_topics_with_papers_and_their_counts(site_page):
+    page = site_page("tags/")
+    items = page.xpath('//ul[@class="group-list"]/li')
+    got = {link_to("tags/", li.xpath("string(a/@href)")): " ".join(li.xpath("string(span)").split())
+           for li in items}
+    expected = {}
+    for topic in TAXONOMY.topics:
+        count = len(expected_topic_members(topic.slug))
+        if count:
+            expected[f"tags/{topic.slug}/"] = f"{count} paper" + ("s" if count != 1 else "")
+    assert got == expected
+    names = [li.xpath("string(a)") for li in items]
+    assert names == sorted(names, key=str.casefold)
+
+
+def test_organisation_pages(site_page):
+    page = site_page("orgs/google/")
+    assert card_ids(page) == [HOSTILE_ID, "2606.03979"]  # newest day first
+    assert page.xpath("string(//h1)") == "Google <Research>"
+    index = site_page("orgs/")
+    first = index.xpath('//ul[@class="group-list"]/li')[0]
+    assert link_to("orgs/", first.xpath("string(a/@href)")) == "orgs/google/"
+    orgs_in_listings = {paper.organization.name for _, paper in PAPERS.values()
+                        if paper.organization}
+    hrefs = index.xpath('//ul[@class="group-list"]/li/a/@href')
+    assert {link_to("orgs/", h) for h in hrefs} == {f"orgs/{name}/" for name in orgs_in_listings}
+
+
+def test_every_page_has_the_common_landmarks(built_site):
+    for path in sorted(built_site.rglob("index.html")):
+        page = html.fromstring(path.read_bytes())
+        assert len(page.xpath("//main[@id='content']")) == 1, path
+        assert page.xpath("//a[@class='skip-link']/@href") == ["#content"], path
+        assert page.xpath("//nav[@aria-label='Main']"), path
+        form = page.xpath("//form[@role='search']")[0]
+        assert form.get("action").endswith("search/"), path
+        assert form.xpath(".//input[@name='q'][@type='search']"), path
+        assert len(page.xpath("//h1")) == 1, path
+
+
+def test_internal_links_all_resolve(built_site):
+    """Every relative link and stylesheet points to a file in the build (search excepted:
+    its page comes from another step)."""
+    for path in sorted(built_site.rglob("*.html")):
+        url = path.relative_to(built_site).as_posix().removesuffix("index.html")
+        page = html.fromstring(path.read_bytes())
+        for href in page.xpath("//a/@href | //link/@href"):
+            if href.startswith(("http://", "https://", "#")):
+                continue
+            target = link_to(url, href).split("#")[0]
+            if target.startswith("search/"):
+                continue
+            file = built_site / target / "index.html" if target.endswith("/") or not target \
+                else built_site / target
+            assert file.is_file(), f"{url}: {href} -> {target}"
+
+
+def test_no_pelican_default_pages_or_feeds(built_site):
+    for unwanted in ("feeds/all.atom.xml", "category", "author", "authors.html",
+                     "categories.html", "archives.html", "tags.html"):
+        assert not (built_site / unwanted).exists(), unwanted
+
+
+def test_dates_are_iso_in_time_elements(built_site):
+    for path in built_site.rglob("*.html"):
+        for value in html.fromstring(path.read_bytes()).xpath("//time/@datetime"):
+            dt.date.fromisoformat(value)
+
+
+def test_parse_page_reads_nested_urls(built_site: Path):
+    assert parse_page(built_site, "tags/").xpath("string(//h1)") == "Topics"
