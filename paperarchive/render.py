@@ -148,6 +148,7 @@ def render_archive(listings: Iterable[Listing], root: Path, taxonomy: Taxonomy) 
     """Write every paper's article under `root`; remove articles no listing has any more."""
     listings = list(listings)
     articles = render_articles(listings, taxonomy)
+    root.mkdir(parents=True, exist_ok=True)  # Pelican needs its content folder, even empty
     written = sum(write_atomic(root / path, text) for path, text in sorted(articles.items()))
     removed = _remove_stale(root, {root / path for path in articles})
     total = sum(len(listing.papers) for listing in listings)
