@@ -15,12 +15,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from paperarchive import listing_io
+from paperarchive import fetch, listing_io
 from paperarchive.importers import FORMATS, ImportOptions, expand_inputs, read_input
+from paperarchive.importers.hf_api import listings_from_entries
 from paperarchive.merge import MergeResult, find_cross_day_duplicates, merge_archive
 from paperarchive.model import Listing, ListingError
 from paperarchive.render_command import add_render_command
@@ -153,6 +155,89 @@ def run_import(args: argparse.Namespace) -> int:
     return status
 
 
+# --- fetch --------------------------------------------------------------------------------
+
+def add_fetch_command(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "fetch",
+        help="download days from the HF Daily Papers API and merge them into the archive",
+        description="Download each day (limit=100, paging with p until a short page), validate "
+                    "everything, then merge and write. Any failure means nothing is written. "
+                    "A day that comes back empty or whose last page was exactly full is "
+                    "reported; with --strict that exits 3.",
+    )
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--date", type=_date_arg, metavar="YYYY-MM-DD", help="one day")
+    which.add_argument("--since", type=_date_arg, metavar="YYYY-MM-DD",
+                       help="every day from this one to --until (inclusive)")
+    which.add_argument("--recent", type=_positive_int, metavar="N",
+                       help="the last N days up to today (UTC), to refresh upvotes and AI fields")
+    parser.add_argument("--until", type=_date_arg, metavar="YYYY-MM-DD",
+                        help="last day of a --since range (default: today, UTC)")
+    _add_listings_option(parser)
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 3 when a day is empty or possibly truncated")
+    parser.add_argument("--api-url", default=None, metavar="URL",
+                        help=f"API endpoint (default: ${fetch.API_URL_ENV} or "
+                             f"{fetch.DEFAULT_API_URL})")
+    parser.add_argument("--retries", type=int, default=fetch.RetryPolicy.retries, metavar="N",
+                        help="retries on 429, 5xx and timeouts (default: %(default)s)")
+    parser.add_argument("--timeout", type=float, default=fetch.RetryPolicy.timeout,
+                        metavar="SECONDS", help="per request (default: %(default)s)")
+    parser.add_argument("--page-size", type=_positive_int, default=fetch.PAGE_LIMIT,
+                        metavar="N", help="papers per API page (default: %(default)s)")
+    parser.set_defaults(handler=run_fetch)
+
+
+def days_to_fetch(args: argparse.Namespace, today: dt.date) -> list[dt.date]:
+    """The days a fetch covers, oldest first."""
+    if args.date:
+        return [args.date]
+    if args.recent:
+        return [today - dt.timedelta(days=n) for n in range(args.recent - 1, -1, -1)]
+    until = args.until or today
+    return [args.since + dt.timedelta(days=n) for n in range((until - args.since).days + 1)]
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    if args.until and not args.since:
+        log.error("error: --until needs --since")
+        return EXIT_USAGE
+    days = days_to_fetch(args, dt.datetime.now(dt.UTC).date())
+    if not days:
+        log.error("error: --since %s is after --until %s", args.since, args.until)
+        return EXIT_USAGE
+    base_url = args.api_url or os.environ.get(fetch.API_URL_ENV) or fetch.DEFAULT_API_URL
+    policy = fetch.RetryPolicy(retries=max(0, args.retries), timeout=args.timeout)
+    incoming: list[Listing] = []
+    warnings: list[str] = []
+    for number, day in enumerate(days, 1):
+        try:
+            result = fetch.fetch_day(day, base_url=base_url, limit=args.page_size,
+                                     policy=policy)
+            listings = listings_from_entries(list(result.entries), requested=day)
+        except fetch.FetchError as exc:
+            log.error("error: %s: %s", day, exc)
+            log.error("fetch failed; nothing written")
+            return EXIT_INVALID
+        except ListingError as exc:
+            log.error("error: %s", exc.located(fetch.page_url(base_url, day, 0, args.page_size)))
+            log.error("the API returned invalid data; nothing written")
+            return EXIT_INVALID
+        log.info("[%d/%d] %s: %d papers (%d page%s)", number, len(days), day,
+                 len(result.entries), result.pages, "" if result.pages == 1 else "s")
+        for warning in result.warnings:
+            log.warning("warning: %s", warning)
+        warnings.extend(result.warnings)
+        incoming.extend(listings)
+    status = merge_and_write(args.listings, incoming)
+    if status == EXIT_OK and warnings and args.strict:
+        log.error("%d suspicious day(s) (see warnings above); exiting %d because of --strict",
+                  len(warnings), EXIT_SUSPICIOUS)
+        return EXIT_SUSPICIOUS
+    return status
+
+
 # --- validate -----------------------------------------------------------------------------
 
 def add_validate_command(subparsers: argparse._SubParsersAction) -> None:
@@ -191,6 +276,7 @@ def run_validate(args: argparse.Namespace) -> int:
 # One function per subcommand; each adds its parser and sets `handler`.
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_import_command,
+    add_fetch_command,
     add_validate_command,
     add_render_command,
 ]

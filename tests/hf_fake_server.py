@@ -1,0 +1,77 @@
+"""A local stand-in for the HF Daily Papers API, serving recorded responses on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+RECORDED = Path(__file__).parent / "data" / "hf"
+
+
+class FakeHF:
+    """Serves `days` (date -> API entries) paged like the real API.
+
+    `failures` are (status, headers) answers sent, in order, before any real answer;
+    `ignore_paging` answers every `p` with the first page, as a broken API would.
+    """
+
+    def __init__(self) -> None:
+        self.days: dict[str, list[Any]] = {}
+        self.failures: list[tuple[int, dict[str, str]]] = []
+        self.ignore_paging = False
+        self.requests: list[dict[str, str]] = []
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/api/daily_papers"
+
+    def add_recorded_day(self, day: str) -> list[Any]:
+        self.days[day] = json.loads((RECORDED / f"{day}.json").read_text(encoding="utf-8"))
+        return self.days[day]
+
+    def __enter__(self) -> FakeHF:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def _answer(self, query: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        self.requests.append(query)
+        if self.failures:
+            status, headers = self.failures.pop(0)
+            return status, headers, b'{"error": "try later"}'
+        entries = self.days.get(query.get("date", ""), [])
+        limit = int(query.get("limit", "50"))
+        page = 0 if self.ignore_paging else int(query.get("p", "0"))
+        body = json.dumps(entries[page * limit:(page + 1) * limit]).encode()
+        return 200, {"Content-Type": "application/json"}, body
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+                status, headers, body = fake._answer(query)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Handler
