@@ -223,9 +223,12 @@ class Paper:
             )
         reader = _FieldReader(data, ref)
         paper_id = reader.required_str("id")
-        if not is_valid_id(paper_id):
+        raw_id = data.get("id")
+        # Checked before cleaning too: an id with a NUL or a control character in it is junk,
+        # not an id to silently repair (it names files and URLs).
+        if not is_valid_id(paper_id) or raw_id.strip() != paper_id:
             raise ListingError(
-                f"{paper_id!r} is neither an arXiv id (2608.19880) nor a lowercase-dash slug",
+                f"{raw_id!r} is neither an arXiv id (2608.19880) nor a lowercase-dash slug",
                 paper=ref,
                 field="id",
             )

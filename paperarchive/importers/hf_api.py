@@ -57,7 +57,8 @@ def parse_hf_json(text: str, source: str, *, requested: dt.date | None) -> list[
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
+        # A JSON document of ours ends with its closing bracket; a cut-off download does not.
+        hint = "" if text.rstrip().endswith(("]", "}")) else " (the file looks truncated)"
         raise ListingError(
             f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}{hint}", source=source
         ) from None

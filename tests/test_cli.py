@@ -1,0 +1,348 @@
+"""The `scripts/archive.py` command line: import, fetch and validate, end to end in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hf_fake_server import FakeHF
+
+from paperarchive import listing_io
+from paperarchive.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data"
+HF = DATA / "hf"
+SEED = DATA / "page" / "000_df572200bbbb8f24.txt"
+
+
+def entries(day: str = "2026-08-20") -> list[dict]:
+    return json.loads((HF / f"{day}.json").read_text(encoding="utf-8"))
+
+
+def write_json(path: Path, data) -> Path:
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` with its bytes (to prove nothing changed)."""
+    if not root.exists():
+        return {}
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+def paper_ids(root: Path) -> dict[str, list[str]]:
+    return {listing.date.isoformat(): [p.id for p in listing.papers]
+            for listing in listing_io.load_archive(root)}
+
+
+def test_help_documents_every_subcommand():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "archive.py"), "--help"],
+                            capture_output=True, text=True, check=True)
+    for command in ("import", "fetch", "validate"):
+        assert command in result.stdout
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main(["import"]) == 2
+    assert main(["fetch", "--date", "2026-02-30"]) == 2
+    assert "not a date" in capsys.readouterr().err
+
+
+def test_importing_all_days_and_the_seed_keeps_every_paper(tmp_path, capsys):
+    listings = tmp_path / "listings"
+    assert main(["import", "--listings", str(listings), str(HF), str(SEED)]) == 0
+    archive = listing_io.load_archive(listings)
+    expected = sum(len(entries(p.stem)) for p in HF.glob("*.json")) + 43
+    assert sum(len(listing.papers) for listing in archive) == expected == 326
+    err = capsys.readouterr().err
+    assert "[13/13]" in err  # one progress line per file
+    assert "326 new papers" in err
+
+
+def test_reimport_is_byte_identical(tmp_path, capsys):
+    listings = tmp_path / "listings"
+    args = ["import", "--listings", str(listings), str(HF / "2025-10-03.json"), str(SEED)]
+    assert main(args) == 0
+    before = snapshot(listings)
+    mtimes = {p: p.stat().st_mtime_ns for p in listings.rglob("*.yaml")}
+    assert main(args) == 0
+    assert snapshot(listings) == before
+    assert {p: p.stat().st_mtime_ns for p in listings.rglob("*.yaml")} == mtimes
+    assert "0 listing files written" in capsys.readouterr().err
+
+
+def test_yaml_listings_import_as_they_are(tmp_path):
+    first = tmp_path / "first"
+    assert main(["-q", "import", "--listings", str(first), str(HF / "2026-08-20.json")]) == 0
+    second = tmp_path / "second"
+    assert main(["-q", "import", "--listings", str(second), str(first)]) == 0
+    assert snapshot(second) == snapshot(first)
+
+
+def test_newer_snapshot_updates_counts_and_keeps_fields(tmp_path):
+    listings = tmp_path / "listings"
+    assert main(["-q", "import", "--listings", str(listings), str(HF / "2026-08-20.json")]) == 0
+    newer = entries()
+    newer[0]["paper"]["upvotes"] = 500
+    newer[0]["numComments"] = 9
+    newer[0]["paper"]["ai_summary"] = "A newer summary."
+    del newer[0]["paper"]["githubRepo"]
+    newer[1]["paper"]["upvotes"] = 0  # an older count never wins
+    path = write_json(tmp_path / "2026-08-20.json", newer)
+    assert main(["-q", "import", "--listings", str(listings), str(path)]) == 0
+    data = yaml.safe_load((listings / "2026" / "2026-08-20.yaml").read_text(encoding="utf-8"))
+    papers = {p["id"]: p for p in data["papers"]}
+    zetta = papers["2608.16590"]
+    assert (zetta["upvotes"], zetta["comments"]) == (500, 9)
+    assert zetta["ai_summary"] == "A newer summary."
+    assert zetta["github"] == "https://github.com/air-embodied-brain/Zetta-Embodiment"
+    second_id = newer[1]["paper"]["id"]
+    assert papers[second_id]["upvotes"] == entries()[1]["paper"]["upvotes"]
+
+
+def test_a_paper_is_listed_on_its_first_day_only(tmp_path):
+    listings = tmp_path / "listings"
+    later = entries()[:2]
+    for entry in later:
+        entry["paper"]["submittedOnDailyAt"] = "2026-08-21T00:00:00.000Z"
+    later_path = write_json(tmp_path / "2026-08-21.json", later)
+    assert main(["-q", "import", "--listings", str(listings), str(later_path)]) == 0
+    assert main(["-q", "import", "--listings", str(listings), str(HF / "2026-08-20.json")]) == 0
+    ids = paper_ids(listings)
+    assert ids["2026-08-21"] == []  # both moved to their earlier day
+    assert len(ids["2026-08-20"]) == 15
+    assert main(["-q", "import", "--listings", str(listings), str(later_path)]) == 0
+    assert paper_ids(listings) == ids
+    assert main(["validate", "--listings", str(listings)]) == 0
+
+
+def test_validate_reports_an_id_on_two_days(tmp_path, capsys):
+    listings = tmp_path / "listings"
+    assert main(["-q", "import", "--listings", str(listings), str(HF / "2026-08-20.json")]) == 0
+    text = (listings / "2026" / "2026-08-20.yaml").read_text(encoding="utf-8")
+    copy = listings / "2026" / "2026-08-22.yaml"
+    copy.write_text(text.replace("date: 2026-08-20", "date: 2026-08-22"), encoding="utf-8")
+    assert main(["validate", "--listings", str(listings)]) == 1
+    err = capsys.readouterr().err
+    assert "paper 2608.16590: listed on 2026-08-20 and again on 2026-08-22" in err
+    assert main(["validate", str(listings / "2026" / "2026-08-20.yaml")]) == 0
+
+
+def test_validate_names_the_bad_file_paper_and_field(tmp_path, capsys):
+    listings = tmp_path / "listings"
+    assert main(["-q", "import", "--listings", str(listings), str(HF / "2026-08-20.json")]) == 0
+    path = listings / "2026" / "2026-08-20.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("upvotes: 92", "upvotes: many"),
+                    encoding="utf-8")
+    assert main(["validate", "--listings", str(listings)]) == 1
+    assert (f"error: {path}: paper 2608.16590 (#1): upvotes: expected a whole number, "
+            f"got text 'many'") in capsys.readouterr().err
+
+
+# --- broken input: a located error, exit 1, nothing written -------------------------------
+
+def _edit(change):
+    def build(tmp_path: Path) -> Path:
+        data = entries()
+        change(data)
+        return write_json(tmp_path / "2026-08-20.json", data)
+    return build
+
+
+def _text(name: str, text: str):
+    def build(tmp_path: Path) -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+    return build
+
+
+def _set(path: str, value):
+    def change(data):
+        target = data[0]
+        *parents, last = path.split(".")
+        for key in parents:
+            target = target[key]
+        target[last] = value
+    return change
+
+
+def _del_title(data):
+    del data[0]["title"]
+    del data[0]["paper"]["title"]
+
+
+REAL = (HF / "2026-08-20.json").read_text(encoding="utf-8")
+GOOD_YAML = "date: 2026-08-20\npapers:\n  - id: '2608.16590'\n    title: T\n    authors: []\n" \
+            "    abstract: A.\n"
+
+BROKEN = {
+    "truncated JSON": (_text("2026-08-20.json", REAL[: len(REAL) // 2]),
+                       r"2026-08-20\.json: line \d+, column \d+: invalid JSON: .*truncated"),
+    "wrapper object": (_text("2026-08-20.json", json.dumps({"papers": entries()})),
+                       r"2026-08-20\.json: expected a JSON array .*wrapper object"),
+    "Python repr strings": (_text("2026-08-20.json", json.dumps([repr(e) for e in entries()])),
+                            r"2026-08-20\.json: paper #1: expected an object, got str .*repr"),
+    "missing title": (_edit(_del_title), r"paper 2608\.16590 \(#1\): title: missing"),
+    "missing id": (_edit(_set("paper.id", None)), r"paper #1: paper\.id: missing"),
+    "path in id": (_edit(_set("paper.id", "../x")), r"paper \.\./x \(#1\): paper\.id: '\.\./x'"),
+    "NUL in id": (_edit(_set("paper.id", "2608.16590\x00")), r"\(#1\): paper\.id: '2608"),
+    "space in id": (_edit(_set("paper.id", "2608 16590")), r"paper\.id: '2608 16590' is neither"),
+    "impossible day": (_edit(_set("paper.submittedOnDailyAt", "2026-02-30T00:00:00.000Z")),
+                       r"paper\.submittedOnDailyAt: '2026-02-30T00:00:00\.000Z' is not a real"),
+    "impossible arXiv date": (_edit(_set("paper.publishedAt", "2026-13-01T00:00:00Z")),
+                              r"\(#1\): paper\.publishedAt: .* is not a real date"),
+    "negative upvotes": (_edit(_set("paper.upvotes", -3)),
+                         r"\(#1\): paper\.upvotes: expected a number of 0 or more, got -3"),
+    "upvotes many": (_edit(_set("paper.upvotes", "many")),
+                     r"\(#1\): paper\.upvotes: expected a whole number, got text 'many'"),
+    "authors not a list": (_edit(_set("paper.authors", "A. Author")),
+                           r"\(#1\): paper\.authors: expected a list"),
+    "duplicate id in a day": (_edit(lambda data: data.append(dict(data[0]))),
+                              r"paper 2608\.16590 \(#16\): id: listed twice \(also paper #1\)"),
+    "invalid YAML": (_text("2026-08-20.yaml", "date: 2026-08-20\npapers: [\n"),
+                     r"2026-08-20\.yaml: line \d+, column \d+: invalid YAML"),
+    "YAML mapping for papers": (_text("2026-08-20.yaml", "date: 2026-08-20\npapers: {a: 1}\n"),
+                                r"2026-08-20\.yaml: papers: expected a list of papers"),
+    "YAML impossible date": (_text("2026-08-20.yaml", GOOD_YAML.replace("08-20", "02-30")),
+                             r"2026-08-20\.yaml: date: '2026-02-30' is not a real date"),
+    "YAML upvotes many": (_text("2026-08-20.yaml", GOOD_YAML + "    upvotes: many\n"),
+                          r"paper 2608\.16590 \(#1\): upvotes: expected a whole number"),
+    "YAML bad id": (_text("2026-08-20.yaml", GOOD_YAML.replace("'2608.16590'", "a/../b")),
+                    r"paper a/\.\./b \(#1\): id: 'a/\.\./b' is neither"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN), ids=list(BROKEN))
+def test_broken_input_is_rejected_with_a_located_error(case, tmp_path, capsys):
+    build, expected = BROKEN[case]
+    listings = tmp_path / "listings"
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    bad = build(inputs)
+    good = HF / "2025-06-25.json"
+    assert main(["-q", "import", "--listings", str(listings), str(good), str(bad)]) == 1
+    assert snapshot(listings) == {}  # nothing written, not even the good file
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"error: {bad}: ")
+    assert re.search(expected, errors[0]), errors[0]
+
+
+def test_oversize_file_is_refused_before_reading(tmp_path, capsys):
+    big = tmp_path / "2026-08-20.json"
+    with big.open("wb") as handle:
+        handle.truncate(listing_io.MAX_LISTING_BYTES + 1)
+    assert main(["-q", "import", "--listings", str(tmp_path / "out"), str(big)]) == 1
+    assert "over the 20,971,520-byte limit" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_invalid_archive_blocks_the_import(tmp_path, capsys):
+    listings = tmp_path / "listings"
+    bad = listings / "2026" / "2026-08-21.yaml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("date: 2026-08-21\npapers: 7\n", encoding="utf-8")
+    before = snapshot(listings)
+    assert main(["-q", "import", "--listings", str(listings), str(HF / "2026-08-20.json")]) == 1
+    assert snapshot(listings) == before
+    assert f"{bad}: papers: expected a list of papers" in capsys.readouterr().err
+
+
+def test_keep_going_imports_the_good_files_and_lists_the_bad(tmp_path, capsys):
+    listings = tmp_path / "listings"
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "2026-08-20.json").write_text(REAL, encoding="utf-8")
+    bad1 = write_json(inputs / "2026-08-21.json", {"papers": []})
+    bad2 = inputs / "2026-08-22.json"
+    bad2.write_text(REAL[:100], encoding="utf-8")
+    assert main(["import", "--keep-going", "--listings", str(listings), str(inputs)]) == 1
+    assert paper_ids(listings).keys() == {"2026-08-20"}
+    err = capsys.readouterr().err
+    assert f"error: {bad1}: expected a JSON array" in err
+    truncated = rf"error: {re.escape(str(bad2))}: line \d+, column \d+: invalid JSON: .*truncated"
+    assert re.search(truncated, err)
+    assert f"2 of 3 files invalid and skipped: {bad1}, {bad2}" in err
+
+
+# --- fetch --------------------------------------------------------------------------------
+
+def test_fetch_a_day_from_the_fake_api(tmp_path, capsys):
+    listings = tmp_path / "listings"
+    with FakeHF() as fake:
+        recorded = fake.add_recorded_day("2026-05-29")
+        args = ["fetch", "--date", "2026-05-29", "--api-url", fake.url,
+                "--listings", str(listings)]
+        assert main(args) == 0
+        assert main(args) == 0  # a second fetch of the same data changes nothing
+    assert paper_ids(listings)["2026-05-29"][0] == recorded[0]["paper"]["id"]
+    assert len(paper_ids(listings)["2026-05-29"]) == 45
+    err = capsys.readouterr().err
+    assert "[1/1] 2026-05-29: 45 papers (1 page)" in err
+    assert "0 listing files written, 1 unchanged" in err
+
+
+def test_fetch_a_range_reports_the_empty_day_and_strict_exits_3(tmp_path, capsys, monkeypatch):
+    listings = tmp_path / "listings"
+    with FakeHF() as fake:
+        fake.add_recorded_day("2026-06-03")
+        monkeypatch.setenv("HF_API_URL", fake.url)
+        base = ["fetch", "--since", "2026-06-02", "--until", "2026-06-03",
+                "--listings", str(listings)]
+        assert main(base) == 0
+        assert main([*base, "--strict"]) == 3
+        assert [r["date"] for r in fake.requests] == ["2026-06-02", "2026-06-03"] * 2
+    err = capsys.readouterr().err
+    assert "warning: 2026-06-02: the API listed no papers" in err
+    assert "[2/2] 2026-06-03: 23 papers (1 page)" in err
+    assert paper_ids(listings).keys() == {"2026-06-03"}
+
+
+def test_fetch_a_full_last_page_with_strict_exits_3(tmp_path, capsys):
+    with FakeHF() as fake:
+        fake.add_recorded_day("2026-08-20")
+        assert main(["fetch", "--date", "2026-08-20", "--api-url", fake.url, "--page-size",
+                     "15", "--strict", "--listings", str(tmp_path / "listings")]) == 3
+    assert "the last page was full" in capsys.readouterr().err
+
+
+def test_fetch_retries_then_succeeds(tmp_path, capsys):
+    with FakeHF() as fake:
+        fake.add_recorded_day("2026-08-20")
+        fake.failures = [(503, {"Retry-After": "0"})]
+        assert main(["fetch", "--date", "2026-08-20", "--api-url", fake.url,
+                     "--listings", str(tmp_path / "listings")]) == 0
+    assert "HTTP 503" in capsys.readouterr().err
+
+
+def test_fetch_offline_is_one_clear_line_and_writes_nothing(tmp_path, capsys):
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    listings = tmp_path / "listings"
+    assert main(["fetch", "--recent", "2", "--retries", "0", "--api-url",
+                 f"http://127.0.0.1:{port}/api", "--listings", str(listings)]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error")]
+    assert len(errors) == 1
+    assert f"cannot connect to 127.0.0.1:{port} (connection refused): are you offline?" \
+        in errors[0]
+    assert not listings.exists()
+
+
+def test_fetch_invalid_api_data_writes_nothing(tmp_path, capsys):
+    with FakeHF() as fake:
+        fake.add_recorded_day("2026-08-20")[3]["paper"]["upvotes"] = "many"
+        assert main(["fetch", "--date", "2026-08-20", "--api-url", fake.url,
+                     "--listings", str(tmp_path / "listings")]) == 1
+    assert "(#4): paper.upvotes: expected a whole number" in capsys.readouterr().err
+    assert not (tmp_path / "listings").exists()
