@@ -62,12 +62,22 @@ def test_last_paper_with_upvotes():
     assert (day, paper.author_count, paper.upvotes) == (dt.date(2023, 10, 19), 9, 3)
 
 
-def test_dates_without_a_year_belong_to_the_year_after_the_latest(caplog):
-    with caplog.at_level(logging.INFO, logger="paperarchive"):
-        papers = seed_papers()
+def test_dates_without_a_year_belong_to_the_year_after_the_latest(caplog, tmp_path):
+    # The CLI stops the package logger propagating to the root, so listen on it directly.
+    # The source name is unique: once Pelican is imported, its logger class drops a message
+    # identical to one logged before in the same process.
+    source = str(tmp_path / "copied-page.txt")
+    logger = logging.getLogger("paperarchive")
+    logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="paperarchive"):
+            listings = parse_page_text(SEED.read_text(encoding="utf-8"), source)
+    finally:
+        logger.removeHandler(caplog.handler)
+    papers = {p.id: (listing.date, p) for listing in listings for p in listing.papers}
     day, paper = papers["dynaweb-model-based-reinforcement-learning-of-web-agents"]
     assert day == dt.date(2026, 1, 29) and paper.author_count == 10
-    assert "taken as 2026" in caplog.text
+    assert f"{source}: dates without a year taken as 2026" in caplog.text
 
 
 def test_page_year_option_overrides_the_inference():
