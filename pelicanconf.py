@@ -31,7 +31,10 @@ DELETE_OUTPUT_DIRECTORY = True  # a paper removed from the listings leaves no st
 THEME = os.path.join(_ROOT, "theme")  # our own theme
 THEME_STATIC_DIR = "theme"  # theme/static/ is copied to output/theme/
 PLUGIN_PATHS = [os.path.join(_ROOT, "plugins")]  # our plugins
-PLUGINS = ["archive_pages"]  # order matters: archive_pages sets article.paper for the others
+PLUGINS = [  # archive_pages first: it sets article.paper for the others
+    "archive_pages",
+    "archive_feeds",  # RSS/Atom under feeds/, after every article is known
+]
 
 # --- URLs (DESIGN.md §4); day/month/year/tag/org pages come from the archive_pages plugin ---
 ARTICLE_URL = "papers/{slug}/"  # the slug is the paper id
@@ -60,6 +63,11 @@ PAGE_TRANSLATION_ID = None  # idem for pages
 WITH_FUTURE_DATES = True  # a listing day is never a draft, whatever today's date is
 
 # --- Feeds: the archive_feeds plugin owns them, Pelican writes none ---
+ARCHIVE_FEEDS = {  # README "Feeds"; absolute URLs from SITEURL (publishconf.py)
+    "feeds": ["papers", "daily", "topics"],  # latest papers, daily digest, one per topic
+    "count": 100,  # papers in feeds/papers.* and in each feeds/tags/<slug>.*
+    "days": 30,  # days in feeds/daily.*
+}
 FEED_ATOM = None  # no Pelican feed
 FEED_RSS = None  # no Pelican feed
 FEED_ALL_ATOM = None  # no Pelican feed
