@@ -51,7 +51,7 @@ test: $(VENV)/.test-installed ## Run ruff and the whole test suite
 	$(BIN)/python -m pytest
 
 golden: $(VENV)/.test-installed ## Refresh the golden files under tests/golden/ (review the diff!)
-	$(BIN)/python -m pytest tests/test_render.py --update-golden
+	$(BIN)/python -m pytest tests/test_render.py tests/test_golden.py --update-golden
 
 clean: ## Remove build products (output/, cache/, content/papers/)
 	rm -rf $(OUTPUT) cache $(PAPERS)

@@ -1,13 +1,12 @@
 """Golden listings: the YAML written for three real API days, byte for byte.
 
-Refresh after an intended format change with
-`UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py` (or `--update-golden`, when a conftest
-registers that option), then review the diff like any other change.
+Refresh after an intended format change with `make golden` (or
+`python -m pytest tests/test_golden.py --update-golden`), then review the diff like any other
+change.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -21,19 +20,14 @@ GOLDEN = Path(__file__).parent / "golden" / "listings"
 DAYS = ["2024-05-27", "2025-09-30", "2026-08-20"]
 
 
-def updating(request: pytest.FixtureRequest) -> bool:
-    return bool(os.environ.get("UPDATE_GOLDEN")) or bool(
-        request.config.getoption("--update-golden", default=False))
-
-
 @pytest.mark.parametrize("day", DAYS)
-def test_imported_listing_matches_golden(day, tmp_path, request):
+def test_imported_listing_matches_golden(day, tmp_path, update_golden):
     listings = tmp_path / "listings"
     assert main(["-q", "import", "--listings", str(listings), str(DATA / f"{day}.json")]) == 0
     written = (listings / day[:4] / f"{day}.yaml").read_text(encoding="utf-8")
     golden = GOLDEN / f"{day}.yaml"
-    if updating(request):
+    if update_golden:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(written, encoding="utf-8")
-    assert golden.exists(), f"no golden file {golden}: run with UPDATE_GOLDEN=1 to create it"
+    assert golden.exists(), f"no golden file {golden}: run `make golden` to create it"
     assert written == golden.read_text(encoding="utf-8")
