@@ -25,7 +25,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from paperarchive.model import Paper, Topic, clean_line, clean_text, safe_url
+from paperarchive.model import SLUG_RE, Paper, Topic, clean_line, clean_text, safe_url
 
 # Feed paths, relative to the site root; the plugin writes them under OUTPUT_PATH.
 FEEDS_DIR = "feeds"
@@ -166,6 +166,10 @@ def build_topic_feeds(papers: Iterable[FeedPaper], site: FeedSite, *,
             by_topic.setdefault(topic, []).append(item)
     feeds: list[Feed] = []
     for topic in sorted(by_topic):
+        if not SLUG_RE.match(topic.slug):
+            # The slug becomes a file name and a URL: never a path like "../x" or "a/b".
+            raise ValueError(f"topic {topic.name!r}: slug {topic.slug!r} is not a "
+                             "lowercase-dash slug")
         items = newest_first(by_topic[topic])[:count]
         name = topic_feed_name(topic)
         topic_name = clean_line(topic.name)

@@ -287,6 +287,13 @@ def test_a_relative_page_url_is_refused_naming_the_paper():
         build_papers_feed([item], SITE)
 
 
+@pytest.mark.parametrize("slug", ["../escape", "a/b", "Upper", "nul\x00"])
+def test_a_topic_slug_that_is_not_a_slug_is_refused(slug):
+    item = entry(make_paper("2605.00001"), "2026-05-29", Topic(slug, "Odd"))
+    with pytest.raises(ValueError, match="not a lowercase-dash slug"):
+        build_topic_feeds([item], SITE)
+
+
 def test_unknown_feed_kind_is_refused(archive):
     with pytest.raises(ValueError, match="unknown feed kind"):
         build_feeds(archive, SITE, kinds=["papers", "weekly"])
