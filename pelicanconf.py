@@ -34,6 +34,7 @@ PLUGIN_PATHS = [os.path.join(_ROOT, "plugins")]  # our plugins
 PLUGINS = [  # archive_pages first: it sets article.paper for the others
     "archive_pages",
     "archive_feeds",  # RSS/Atom under feeds/, after every article is known
+    "pagefind_index",  # the search index, once every page is written
 ]
 
 # --- URLs (DESIGN.md §4); day/month/year/tag/org pages come from the archive_pages plugin ---
@@ -44,7 +45,9 @@ PAGE_SAVE_AS = "{slug}/index.html"  # the file behind PAGE_URL
 ARCHIVE_PAGES = {"page_size": 50}  # papers per topic/organisation page
 
 # --- Pelican pages we replace: off, so Pelican never builds (or scans for) them ---
-DIRECT_TEMPLATES = []  # index/archives/tags/... are written by archive_pages
+DIRECT_TEMPLATES = ["search"]  # only /search/; index/archives/tags/... come from archive_pages
+SEARCH_SAVE_AS = "search/index.html"  # the search page (theme/templates/search.html)
+SEARCH_URL = "search/"  # where the header search box sends its query
 PAGINATED_TEMPLATES = {}  # archive_pages paginates its own pages
 DEFAULT_PAGINATION = False  # no Pelican pagination anywhere
 USE_FOLDER_AS_CATEGORY = False  # content/papers/YYYY/MM/DD is not a category
@@ -61,6 +64,12 @@ DAY_ARCHIVE_SAVE_AS = ""  # idem
 ARTICLE_TRANSLATION_ID = None  # no translations: skips Pelican's translation grouping
 PAGE_TRANSLATION_ID = None  # idem for pages
 WITH_FUTURE_DATES = True  # a listing day is never a draft, whatever today's date is
+
+# --- Search: the pagefind_index plugin indexes output/ with the pagefind[bin] binary ---
+PAGEFIND_INDEX = {  # README "Search"; only paper pages (data-pagefind-body) are indexed
+    "enabled": True,  # False skips indexing, e.g. for quick local rebuilds
+    "bundle_dir": "pagefind",  # output/pagefind/, loaded by theme/static/js/search.js
+}
 
 # --- Feeds: the archive_feeds plugin owns them, Pelican writes none ---
 ARCHIVE_FEEDS = {  # README "Feeds"; absolute URLs from SITEURL (publishconf.py)

@@ -3,9 +3,9 @@
 Owns the generator (`generate_listings`) and writing its listings to disk (`write_archive`).
 The shape follows the real Daily Papers data: about 30 papers a day, ~180-word abstracts, 3-15
 authors, a dozen free-form keywords, arXiv-like ids, an HF organisation on about a third of the
-papers and heavy-tailed upvotes. Keywords are drawn from a vocabulary (by default the taxonomy's
-aliases) with Zipf-distributed weights, so a few topics are everywhere and most are rare, as on
-the real site.
+papers and heavy-tailed upvotes. Keywords are drawn from a vocabulary (`default_vocabulary`:
+the taxonomy's aliases) with Zipf-distributed weights, so a few topics are everywhere and most
+are rare, as on the real site.
 
 Same arguments, same listings, same bytes: every choice comes from one seeded `random.Random`,
 and nothing reads the clock. It leaves validation and YAML to `model` and `listing_io`.
@@ -14,6 +14,7 @@ and nothing reads the clock. It leaves validation and YAML to `model` and `listi
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import random
 from collections.abc import Iterator, Sequence
@@ -31,6 +32,7 @@ DEFAULT_START = dt.date(2024, 1, 1)
 ZIPF_EXPONENT = 1.1
 ORGANIZATION_SHARE = 0.35
 ABSTRACT_WORDS = 180
+DEFAULT_TAXONOMY = Path(__file__).resolve().parent.parent / "taxonomy.yaml"
 
 FIRST_NAMES = (
     "Wei", "Jing", "Yuxuan", "Hao", "Xin", "Min", "Jiaqi", "Zhiyuan", "Li", "Yang", "Anna",
@@ -81,6 +83,7 @@ ADJECTIVES = (
     "Efficient", "Robust", "Scalable", "Unified", "Adaptive", "Sparse", "Multimodal",
     "Self-Supervised", "Training-Free", "Long-Context", "Lightweight", "Verifiable",
 )
+# A stand-in vocabulary for callers without a taxonomy (tests, quick experiments).
 DEFAULT_VOCABULARY = (
     "large language models", "reinforcement learning", "diffusion models", "vision-language models",
     "retrieval-augmented generation", "text-to-image generation", "video generation",
@@ -117,9 +120,9 @@ def generate_listings(
     rng = random.Random(spec.seed)  # noqa: S311 - reproducible test data, not secrets
     # Which terms are popular is itself drawn from the seed, not tied to alphabetical order.
     rng.shuffle(terms)
-    weights = zipf_weights(len(terms))
+    weights = list(itertools.accumulate(zipf_weights(len(terms))))
     orgs = list(ORGANIZATIONS)
-    org_weights = zipf_weights(len(orgs), 0.8)
+    org_weights = list(itertools.accumulate(zipf_weights(len(orgs), 0.8)))
     numbers_by_month: dict[str, int] = {}
     day = spec.start
     remaining = spec.papers
@@ -142,11 +145,11 @@ def _make_paper(
     paper_id: str,
     day: dt.date,
     terms: Sequence[str],
-    weights: Sequence[float],
+    cum_weights: Sequence[float],
     orgs: Sequence[tuple[str, str]],
     org_weights: Sequence[float],
 ) -> Paper:
-    keywords = _distinct(rng, terms, weights, rng.randint(5, 15))
+    keywords = _distinct(rng, terms, cum_weights, rng.randint(5, 15))
     k1, k2 = keywords[0], keywords[1]
     title = rng.choice(TITLE_PATTERNS).format(
         name=rng.choice(TITLE_NAMES) + rng.choice(("", "-2", "-X", "Net", "LM")),
@@ -173,7 +176,7 @@ def _make_paper(
         "comments": rng.randint(0, 6),
     }
     if rng.random() < ORGANIZATION_SHARE:
-        name, fullname = rng.choices(orgs, org_weights)[0]
+        name, fullname = rng.choices(orgs, cum_weights=org_weights)[0]
         data["organization"] = {"name": name, "fullname": fullname}
     if rng.random() < 0.4:
         data["github"] = f"https://github.com/{rng.choice(LAST_NAMES).lower()}/{paper_id}"
@@ -182,14 +185,14 @@ def _make_paper(
 
 
 def _distinct(
-    rng: random.Random, terms: Sequence[str], weights: Sequence[float], count: int
+    rng: random.Random, terms: Sequence[str], cum_weights: Sequence[float], count: int
 ) -> list[str]:
-    """`count` distinct terms drawn by weight (fewer if the vocabulary is smaller)."""
+    """`count` distinct terms drawn by cumulative weight (fewer if the vocabulary is small)."""
     chosen: list[str] = []
-    # At most half the vocabulary, so rejection sampling of rare terms stays quick.
-    count = max(1, min(count, len(terms) // 2))
+    # At most a third of the vocabulary, so rejection sampling of rare terms stays quick.
+    count = max(1, min(count, len(terms) // 3))
     while len(chosen) < count:
-        term = rng.choices(terms, weights)[0]
+        term = rng.choices(terms, cum_weights=cum_weights)[0]
         if term not in chosen:
             chosen.append(term)
     if len(chosen) < 2:
@@ -218,10 +221,12 @@ def _title_case(phrase: str) -> str:
     return " ".join(w if w[:1].isupper() else w[:1].upper() + w[1:] for w in phrase.split())
 
 
-def default_vocabulary() -> tuple[str, ...]:
-    """The keyword vocabulary: the shipped taxonomy's topic names and aliases."""
-    # TODO(taxonomy): read the taxonomy once it exists; until then a built-in list.
-    return DEFAULT_VOCABULARY
+def default_vocabulary(taxonomy_path: Path = DEFAULT_TAXONOMY) -> tuple[str, ...]:
+    """The keyword vocabulary: every alias of the taxonomy's topics, so papers get topics."""
+    from paperarchive.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy(taxonomy_path)
+    return tuple(sorted({alias for rule in taxonomy.rules for alias in rule.aliases}))
 
 
 def write_archive(

@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from paperarchive.synthetic import (
     DEFAULT_PAPERS_PER_DAY,
     DEFAULT_START,
+    DEFAULT_TAXONOMY,
     SyntheticSpec,
     default_vocabulary,
     write_archive,
@@ -31,13 +32,21 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"first day, YYYY-MM-DD (default {DEFAULT_START})")
     parser.add_argument("--per-day", type=int, default=DEFAULT_PAPERS_PER_DAY,
                         help=f"average papers a day (default {DEFAULT_PAPERS_PER_DAY})")
+    parser.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY,
+                        help="taxonomy whose aliases are the keyword vocabulary "
+                             "(default: the repository's taxonomy.yaml)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.papers < 0 or args.per_day < 1:
         parser.error("--papers must be 0 or more and --per-day 1 or more")
     spec = SyntheticSpec(papers=args.papers, seed=args.seed, start=args.start,
                          per_day=args.per_day)
-    days, papers = write_archive(args.out, spec, default_vocabulary())
+    try:
+        vocabulary = default_vocabulary(args.taxonomy)
+    except ValueError as exc:  # TaxonomyError: names the file, topic and field
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    days, papers = write_archive(args.out, spec, vocabulary)
     print(f"{papers} papers over {days} days in {args.out}")
     return 0
 

@@ -17,8 +17,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import pytest
+from site_helpers import FIXTURE_ARCHIVE, FIXTURE_TAXONOMY
 
 from paperarchive.listing_io import load_archive
+from paperarchive.taxonomy import load_taxonomy, topics_for
 
 pytestmark = pytest.mark.browser
 
@@ -92,9 +94,9 @@ def page(browser):
 
 
 @pytest.fixture(scope="session")
-def papers(fixture_listings: Path):
-    """Every fixture paper with its listing day: [(paper, day)]."""
-    return [(paper, listing.date) for listing in load_archive(fixture_listings)
+def papers():
+    """Every paper of the fixture site with its listing day: [(paper, day)]."""
+    return [(paper, listing.date) for listing in load_archive(FIXTURE_ARCHIVE)
             for paper in listing.papers]
 
 
@@ -232,21 +234,25 @@ def test_a_year_filter_narrows_the_results(page, site_url, papers):
 
 
 def test_choosing_a_topic_narrows_the_results_and_updates_the_url(page, site_url, papers):
+    taxonomy = load_taxonomy(FIXTURE_TAXONOMY)
+    topics_of = {paper.id: {t.name for t in topics_for(paper, taxonomy)} for paper, _ in papers}
     word = common_word(papers)
     open_search(page, site_url, word)
     everything = result_count(page)
+    first = result_ids(page)[0]
+    # The first result's rarest topic: certainly some results, and certainly not all of them.
+    sizes = Counter(name for names in topics_of.values() for name in names)
+    topic = min(topics_of[first], key=lambda name: (sizes[name], name))
     page.locator("[data-search-filters] summary").click()
-    topic = page.locator("#search-topic")
     page.wait_for_function("document.querySelectorAll('#search-topic option').length > 1")
-    # The topic with the fewest papers, so the filter certainly removes some.
-    options = topic.locator("option").evaluate_all(
-        "options => options.slice(1).map(o => [o.value, o.textContent])")
-    value = min(options, key=lambda o: int(re.search(r"\(([0-9]+)\)$", o[1]).group(1)))[0]
-    topic.select_option(value)
-    page.wait_for_function(f"new URLSearchParams(location.search).get('topic') === {value!r}")
+    page.locator("#search-topic").select_option(topic)
+    page.wait_for_function(f"new URLSearchParams(location.search).get('topic') === {topic!r}")
     page.wait_for_function(SETTLED)
     assert 0 < result_count(page) < everything
-    assert parse_qs(urlsplit(page.url).query) == {"q": [word], "topic": [value]}
+    show_all(page)
+    assert first in result_ids(page)
+    assert all(topic in topics_of[paper_id] for paper_id in result_ids(page))
+    assert parse_qs(urlsplit(page.url).query) == {"q": [word], "topic": [topic]}
 
 
 def test_sorting_by_upvotes_orders_the_results(page, site_url, papers):

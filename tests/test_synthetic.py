@@ -2,6 +2,7 @@
 
 import datetime as dt
 import statistics
+from collections import Counter
 
 import pytest
 
@@ -70,3 +71,16 @@ def test_written_archive_loads_back_unchanged(tmp_path):
 def test_rejects_impossible_requests(papers, per_day, vocabulary):
     with pytest.raises(ValueError):
         list(generate_listings(SyntheticSpec(papers=papers, per_day=per_day), vocabulary))
+
+
+def test_the_default_vocabulary_gives_papers_the_taxonomy_topics():
+    from paperarchive.synthetic import DEFAULT_TAXONOMY, default_vocabulary
+    from paperarchive.taxonomy import load_taxonomy, topics_for
+
+    taxonomy = load_taxonomy(DEFAULT_TAXONOMY)
+    listings = generate_listings(SyntheticSpec(papers=300, seed=4), default_vocabulary())
+    topic_counts = Counter(topic for listing in listings for paper in listing.papers
+                           for topic in topics_for(paper, taxonomy))
+    assert len(topic_counts) > len(taxonomy.rules) // 2
+    ranked = sorted(topic_counts.values(), reverse=True)
+    assert ranked[0] > 3 * ranked[-1]
