@@ -39,8 +39,12 @@ render: $(VENV)/.site-installed ## Render content/listings to Markdown under con
 html: render ## Build the site into output/
 	$(BIN)/pelican --settings $(CONF) --output $(OUTPUT)
 
-publish: render ## Build the hosted site (SITEURL from the environment) into output/
+publish: check-siteurl render ## Build the hosted site into output/ (SITEURL=https://... make publish)
 	$(BIN)/pelican --settings $(PUBLISHCONF) --output $(OUTPUT)
+
+# Before rendering anything: a missing or non-http(s) SITEURL gets one clear line, not a traceback.
+check-siteurl: $(VENV)/.site-installed
+	@$(BIN)/python $(PUBLISHCONF)
 
 serve: ## Serve output/ on http://127.0.0.1:8000/
 	@test -d $(OUTPUT) || { echo "no $(OUTPUT)/: run 'make html' first" >&2; exit 1; }
@@ -59,4 +63,4 @@ clean: ## Remove build products (output/, cache/, content/papers/)
 distclean: clean ## Also remove the virtualenv
 	rm -rf $(VENV)
 
-.PHONY: help venv render html publish serve test golden clean distclean
+.PHONY: help venv render html publish check-siteurl serve test golden clean distclean

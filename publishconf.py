@@ -1,7 +1,13 @@
 """Production settings: `pelicanconf.py` plus what changes for the hosted site.
 
-`make publish` builds with this file; set `SITEURL` in the environment (e.g. in CI) to the
-site's absolute URL without a trailing slash.
+`make publish` builds with this file. The site's public address comes from the environment, so
+a fork publishes under its own address without editing any file:
+
+    SITEURL=https://me.github.io/papers make publish
+
+The daily workflow passes the address GitHub Pages reports (actions/configure-pages). A missing
+or non-http(s) SITEURL stops the build before anything is written: every absolute link,
+canonical URL and feed link would otherwise point nowhere.
 """
 
 import os
@@ -9,7 +15,33 @@ import sys
 
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 
+from paperarchive.model import safe_url
 from pelicanconf import *  # noqa: F403
 
-SITEURL = os.environ.get("SITEURL", "").rstrip("/")  # absolute links, canonical URLs and feeds
-RELATIVE_URLS = False  # the hosted site uses absolute URLs
+
+class SiteUrlError(ValueError):
+    """SITEURL is missing or not an absolute http(s) URL; the message says how to set it."""
+
+
+def site_url_from(value: str | None) -> str:
+    """The site's absolute URL without a trailing slash, or SiteUrlError saying what is wrong."""
+    example = "e.g. SITEURL=https://me.github.io/papers make publish"
+    url = (value or "").strip()
+    if not url:
+        raise SiteUrlError(f"SITEURL is not set: give the site's public address, {example}")
+    if safe_url(url) != url or "?" in url or "#" in url:
+        raise SiteUrlError(f"SITEURL={url!r} is not an absolute http(s) URL without query or "
+                           f"fragment, {example}")
+    return url.rstrip("/")
+
+
+if __name__ == "__main__":  # `python publishconf.py`: make publish checks SITEURL before building
+    try:
+        sys.stdout.write(f"SITEURL={site_url_from(os.environ.get('SITEURL'))}\n")
+    except SiteUrlError as error:
+        sys.exit(f"error: {error}")
+
+SITEURL = site_url_from(os.environ.get("SITEURL"))  # absolute links, canonical URLs, feeds
+RELATIVE_URLS = False  # every link is absolute, from SITEURL
+FEED_DOMAIN = SITEURL  # Pelican's own feeds are off; archive_feeds also defaults to SITEURL
+DELETE_OUTPUT_DIRECTORY = True  # a clean output/: nothing stale reaches the hosted site

@@ -177,6 +177,9 @@ def add_fetch_command(subparsers: argparse._SubParsersAction) -> None:
     _add_listings_option(parser)
     parser.add_argument("--strict", action="store_true",
                         help="exit 3 when a day is empty or possibly truncated")
+    parser.add_argument("--allow-empty", action="store_true",
+                        help="with --strict, an empty day is not suspicious (weekends, holidays, "
+                             "today before anything is listed) unless every day came back empty")
     parser.add_argument("--api-url", default=None, metavar="URL",
                         help=f"API endpoint (default: ${fetch.API_URL_ENV} or "
                              f"{fetch.DEFAULT_API_URL})")
@@ -211,6 +214,7 @@ def run_fetch(args: argparse.Namespace) -> int:
     policy = fetch.RetryPolicy(retries=max(0, args.retries), timeout=args.timeout)
     incoming: list[Listing] = []
     warnings: list[str] = []
+    papers_fetched = 0
     for number, day in enumerate(days, 1):
         try:
             result = fetch.fetch_day(day, base_url=base_url, limit=args.page_size,
@@ -226,10 +230,19 @@ def run_fetch(args: argparse.Namespace) -> int:
             return EXIT_INVALID
         log.info("[%d/%d] %s: %d papers (%d page%s)", number, len(days), day,
                  len(result.entries), result.pages, "" if result.pages == 1 else "s")
-        for warning in result.warnings:
-            log.warning("warning: %s", warning)
-        warnings.extend(result.warnings)
+        if args.allow_empty and not result.entries:
+            # Merging never drops a paper, so an empty answer cannot shrink the archive.
+            log.info("%s: no papers listed (allowed by --allow-empty)", day)
+        else:
+            for warning in result.warnings:
+                log.warning("warning: %s", warning)
+            warnings.extend(result.warnings)
         incoming.extend(listings)
+        papers_fetched += len(result.entries)
+    if args.allow_empty and not papers_fetched:
+        warning = f"all {len(days)} day(s) came back empty: the API may be failing"
+        log.warning("warning: %s", warning)
+        warnings.append(warning)
     status = merge_and_write(args.listings, incoming)
     if status == EXIT_OK and warnings and args.strict:
         log.error("%d suspicious day(s) (see warnings above); exiting %d because of --strict",

@@ -346,3 +346,28 @@ def test_fetch_invalid_api_data_writes_nothing(tmp_path, capsys):
                      "--listings", str(tmp_path / "listings")]) == 1
     assert "(#4): paper.upvotes: expected a whole number" in capsys.readouterr().err
     assert not (tmp_path / "listings").exists()
+
+
+def test_allow_empty_lets_strict_pass_weekends_but_not_an_all_empty_fetch(tmp_path, capsys):
+    listings = tmp_path / "listings"
+    with FakeHF() as fake:
+        fake.add_recorded_day("2026-06-03")
+        base = ["fetch", "--strict", "--allow-empty", "--api-url", fake.url,
+                "--listings", str(listings)]
+        assert main([*base, "--since", "2026-06-02", "--until", "2026-06-03"]) == 0
+        assert main([*base, "--since", "2026-05-30", "--until", "2026-06-02"]) == 3
+    err = capsys.readouterr().err
+    assert "2026-06-02: no papers listed (allowed by --allow-empty)" in err
+    assert "warning: all 4 day(s) came back empty: the API may be failing" in err
+    assert paper_ids(listings).keys() == {"2026-06-03"}
+
+
+def test_allow_empty_still_reports_a_possibly_truncated_day(tmp_path, capsys):
+    # Another day than the test above: once pelican is imported in-process, its logger class
+    # drops a log line identical to one already written.
+    with FakeHF() as fake:
+        fake.add_recorded_day("2026-06-03")
+        assert main(["fetch", "--date", "2026-06-03", "--api-url", fake.url, "--page-size",
+                     "23", "--strict", "--allow-empty",
+                     "--listings", str(tmp_path / "listings")]) == 3
+    assert "23 papers, exactly a multiple of the page size 23" in capsys.readouterr().err

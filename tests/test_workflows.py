@@ -9,12 +9,14 @@ throwaway git remote in tmp_path.
 
 import os
 import re
+import runpy
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from hf_fake_server import FakeHF
 
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = REPO / ".github" / "workflows"
@@ -192,7 +194,8 @@ def test_pip_and_pelican_caches_are_restored(daily):
         assert str(setup["with"]["python-version"]) in ("3.11", "${{ env.PYTHON_VERSION }}")
     assert daily["env"]["PYTHON_VERSION"] == "3.11"
     (cache,) = steps_using(daily["jobs"]["build"], "actions/cache")
-    assert cache["with"]["path"].strip().rstrip("/") == "cache"
+    cache_path = Path(runpy.run_path(str(REPO / "pelicanconf.py"))["CACHE_PATH"])
+    assert REPO / cache["with"]["path"].strip() == cache_path
     # A key unique to the run saves the cache every time; restore-keys finds the latest one.
     assert "github.run_id" in cache["with"]["key"]
     prefix = cache["with"]["restore-keys"].strip()
@@ -238,7 +241,7 @@ def run_fetch_step(daily: dict, tmp_path: Path, status: int, since: str = "", un
 def test_the_daily_fetch_re_fetches_the_recent_days_strictly(daily, tmp_path):
     result, args = run_fetch_step(daily, tmp_path, status=0)
     assert result.returncode == 0, result.stderr
-    assert args == ["scripts/archive.py", "fetch", "--recent", "14", "--strict"]
+    assert args == ["scripts/archive.py", "fetch", "--recent", "14", "--strict", "--allow-empty"]
     assert "::error" not in result.stdout
 
 
@@ -246,7 +249,7 @@ def test_a_backfill_fetches_the_given_range(daily, tmp_path):
     result, args = run_fetch_step(daily, tmp_path, 0, since="2025-09-01", until="2025-09-30")
     assert result.returncode == 0, result.stderr
     assert args == ["scripts/archive.py", "fetch", "--since", "2025-09-01", "--until",
-                    "2025-09-30", "--strict"]
+                    "2025-09-30", "--strict", "--allow-empty"]
 
 
 def test_a_backfill_of_one_day_needs_only_since(daily, tmp_path):
@@ -268,6 +271,53 @@ def test_a_truncated_day_or_a_failed_fetch_fails_the_job_with_an_annotation(
     assert result.returncode == status
     assert f"::error title={title}::" in result.stdout
     assert "Nothing is committed or deployed" in result.stdout
+
+
+# --- the fetch step with the real command line against a local fake of the HF API ----------
+
+def run_real_fetch_step(daily: dict, tmp_path: Path, api_url: str, since: str, until: str):
+    """The step as CI runs it, in a checkout-like tmp_path whose scripts/ is the real one."""
+    fetch = step_running(daily["jobs"]["update"], "archive.py fetch")
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "archive.py").symlink_to(REPO / "scripts" / "archive.py")
+    env = {"PATH": os.environ["PATH"], "HF_API_URL": api_url, "SINCE": since, "UNTIL": until,
+           "RECENT_DAYS": daily["env"]["RECENT_DAYS"]}
+    return subprocess.run(["bash", "-e", "-c", fetch["run"]], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+def test_a_backfill_over_an_empty_day_writes_the_listings(daily, tmp_path):
+    with FakeHF() as fake:
+        fake.add_recorded_day("2026-06-03")
+        result = run_real_fetch_step(daily, tmp_path, fake.url, "2026-06-02", "2026-06-03")
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.relative_to(tmp_path).as_posix()
+                     for p in (tmp_path / "content" / "listings").rglob("*.yaml"))
+    assert written == ["content/listings/2026/2026-06-03.yaml"]
+
+
+def test_a_fetch_where_every_day_is_empty_stops_the_run(daily, tmp_path):
+    with FakeHF() as fake:
+        result = run_real_fetch_step(daily, tmp_path, fake.url, "2026-05-30", "2026-05-31")
+    assert result.returncode == 3
+    assert "::error title=Listings look incomplete::" in result.stdout
+    assert "came back empty" in result.stderr
+
+
+def test_an_api_that_keeps_failing_stops_the_run_after_retries(daily, tmp_path):
+    with FakeHF() as fake:
+        fake.add_recorded_day("2026-06-03")
+        fake.failures = [(503, {"Retry-After": "0"})] * 10
+        result = run_real_fetch_step(daily, tmp_path, fake.url, "2026-06-03", "")
+        attempts = len(fake.requests)
+    assert result.returncode == 1
+    assert "::error title=Fetch failed::" in result.stdout
+    assert attempts > 1, "the fetch retries before giving up"
+    assert not (tmp_path / "content").exists()
 
 
 # --- the commit step's script, run against a throwaway remote --------------------------------

@@ -1,0 +1,171 @@
+"""`make publish`: the hosted site, with absolute URLs from SITEURL in every page and feed.
+
+The Makefile runs in a scratch checkout under tmp_path (the build's inputs linked from the
+repository, content/, cache/ and output/ its own), building the small fixture archive, so the
+repository's working tree is never written to.
+"""
+
+import os
+import re
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import lxml.etree
+import lxml.html
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE_ARCHIVE = REPO / "tests" / "data" / "site_archive"
+SITEURL = "https://example.org/archive"
+BUILD_INPUTS = ("Makefile", "pelicanconf.py", "publishconf.py", "taxonomy.yaml", "requirements",
+                "scripts", "paperarchive", "plugins", "theme")
+# Attributes that hold a URL a reader's browser or feed reader follows.
+URL_ATTRIBUTES = ("href", "src", "action", "content")
+
+
+def scratch_checkout(tmp_path: Path) -> Path:
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    for name in BUILD_INPUTS:
+        (checkout / name).symlink_to(REPO / name)
+    return checkout
+
+
+def make_publish(checkout: Path, siteurl: str | None) -> subprocess.CompletedProcess:
+    venv = Path(sys.executable).parent.parent
+    env = {key: value for key, value in os.environ.items() if key != "SITEURL"}
+    if siteurl is not None:
+        env["SITEURL"] = siteurl
+    # -o: the test's own virtualenv is already installed; never reinstall into it.
+    return subprocess.run(
+        ["make", "--no-print-directory", "-o", f"{venv}/.site-installed", "publish",
+         f"VENV={venv}", f"LISTINGS={FIXTURE_ARCHIVE}"],
+        cwd=checkout, env=env, capture_output=True, text=True, check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    checkout = scratch_checkout(tmp_path_factory.mktemp("publish"))
+    result = make_publish(checkout, SITEURL + "/")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return checkout / "output"
+
+
+def urls_in_page(path: Path) -> list[str]:
+    page = lxml.html.fromstring(path.read_bytes())
+    urls = []
+    for element in page.iter():
+        for attribute in URL_ATTRIBUTES:
+            value = element.get(attribute)
+            if value is None or (attribute == "content" and "://" not in value):
+                continue
+            urls.append(value)
+    return urls
+
+
+def test_every_link_in_every_page_is_absolute(published):
+    pages = sorted(published.rglob("*.html"))
+    assert len(pages) > 10
+    relative = {}
+    for page in pages:
+        bad = [url for url in urls_in_page(page)
+               if not url.startswith(("#", "https://", "http://", "mailto:"))]
+        if bad:
+            relative[str(page.relative_to(published))] = bad
+    assert relative == {}
+
+
+def test_internal_links_point_at_the_site_url(published):
+    home = published / "index.html"
+    internal = [url for url in urls_in_page(home) if url.startswith(SITEURL)]
+    assert internal, "the home page links to the site's own pages"
+    assert not [url for url in urls_in_page(home) if "localhost" in url]
+    day_links = [url for url in internal if re.fullmatch(rf"{SITEURL}/\d{{4}}/\d\d/\d\d/", url)]
+    assert day_links
+    for url in day_links:
+        assert (published / url.removeprefix(SITEURL + "/") / "index.html").is_file(), url
+
+
+ATOM = {"a": "http://www.w3.org/2005/Atom"}
+# The feed's own address, its site link, and each item's link and id: all on this site.
+SITE_LINKS = {
+    "atom": "/a:feed/a:id/text() | /a:feed/a:link/@href | //a:entry/a:id/text() "
+            "| //a:entry/a:link[not(@rel) or @rel='alternate']/@href",
+    "rss": "/rss/channel/link/text() | /rss/channel/a:link/@href | //item/link/text() "
+           "| //item/guid/text()",
+}
+
+
+def test_feeds_link_to_the_site_url_and_carry_no_relative_links(published):
+    feeds = sorted((published / "feeds").rglob("*.xml"))
+    assert {"papers.rss.xml", "papers.atom.xml", "daily.rss.xml", "daily.atom.xml"} <= {
+        feed.name for feed in feeds}
+    assert any(feed.parent.name == "tags" for feed in feeds)
+    for feed in feeds:
+        tree = lxml.etree.parse(str(feed))
+        kind = "atom" if lxml.etree.QName(tree.getroot()).localname == "feed" else "rss"
+        links = tree.xpath(SITE_LINKS[kind], namespaces=ATOM)
+        assert len(links) >= 3, feed
+        assert [link for link in links if not link.startswith(SITEURL + "/")] == [], feed.name
+        # Item bodies are HTML as text: a relative link there breaks in every feed reader.
+        bodies = " ".join(tree.xpath("//description/text() | //a:content/text()",
+                                     namespaces=ATOM))
+        hrefs = re.findall(r'(?:href|src)="([^"]*)"', bodies)
+        assert hrefs, feed.name
+        assert [href for href in hrefs if not href.startswith(("https://", "http://"))] == []
+
+
+# --- SITEURL validation ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "problem"), [
+    (None, "SITEURL is not set"),
+    ("", "SITEURL is not set"),
+    ("   ", "SITEURL is not set"),
+    ("me.github.io/papers", "not an absolute http(s) URL"),
+    ("/papers", "not an absolute http(s) URL"),
+    ("ftp://me.github.io/papers", "not an absolute http(s) URL"),
+    ("javascript:alert(1)", "not an absolute http(s) URL"),
+    ("https://", "not an absolute http(s) URL"),
+    ("https://me.github.io/my papers", "not an absolute http(s) URL"),
+    ("https://me.github.io/papers?x=1", "without query or fragment"),
+    ("https://me.github.io/papers#top", "without query or fragment"),
+])
+def test_publishconf_refuses_a_missing_or_unusable_siteurl(monkeypatch, value, problem):
+    if value is None:
+        monkeypatch.delenv("SITEURL", raising=False)
+    else:
+        monkeypatch.setenv("SITEURL", value)
+    with pytest.raises(ValueError, match=re.escape(problem)) as error:
+        runpy.run_path(str(REPO / "publishconf.py"))
+    assert "SITEURL=https://me.github.io/papers make publish" in str(error.value)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("https://me.github.io/papers", "https://me.github.io/papers"),
+    ("https://me.github.io/papers/", "https://me.github.io/papers"),
+    (" http://localhost:8000 ", "http://localhost:8000"),
+    ("https://papers.example.org", "https://papers.example.org"),
+])
+def test_publishconf_takes_the_siteurl_from_the_environment(monkeypatch, value, expected):
+    monkeypatch.setenv("SITEURL", value)
+    settings = runpy.run_path(str(REPO / "publishconf.py"))
+    assert settings["SITEURL"] == expected
+    assert settings["FEED_DOMAIN"] == expected
+    assert settings["RELATIVE_URLS"] is False
+    assert settings["DELETE_OUTPUT_DIRECTORY"] is True
+
+
+@pytest.mark.parametrize("siteurl", [None, "example.org/archive"])
+def test_make_publish_without_a_usable_siteurl_fails_before_building(tmp_path, siteurl):
+    checkout = scratch_checkout(tmp_path)
+    result = make_publish(checkout, siteurl)
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1
+    assert "SITEURL" in errors[0] and "make publish" in errors[0]
+    assert "Traceback" not in result.stderr
+    assert not (checkout / "output").exists()
+    assert not (checkout / "content").exists(), "nothing is rendered either"
