@@ -5,6 +5,7 @@ repository, content/, cache/ and output/ its own), building the small fixture ar
 repository's working tree is never written to.
 """
 
+import json
 import os
 import re
 import runpy
@@ -116,6 +117,12 @@ def test_feeds_link_to_the_site_url_and_carry_no_relative_links(published):
         hrefs = re.findall(r'(?:href|src)="([^"]*)"', bodies)
         assert hrefs, feed.name
         assert [href for href in hrefs if not href.startswith(("https://", "http://"))] == []
+
+
+def test_the_search_index_is_part_of_the_published_site(published):
+    entry = json.loads((published / "pagefind" / "pagefind-entry.json").read_text())
+    papers = [page for page in (published / "papers").iterdir() if page.is_dir()]
+    assert entry["languages"]["en"]["page_count"] == len(papers) > 0
 
 
 # --- SITEURL validation ----------------------------------------------------------------------
