@@ -149,7 +149,9 @@ def render_archive(listings: Iterable[Listing], root: Path, taxonomy: Taxonomy) 
     listings = list(listings)
     articles = render_articles(listings, taxonomy)
     root.mkdir(parents=True, exist_ok=True)  # Pelican needs its content folder, even empty
-    written = sum(write_atomic(root / path, text) for path, text in sorted(articles.items()))
+    # Articles are regenerated from the listings on every build: no fsync needed.
+    written = sum(write_atomic(root / path, text, durable=False)
+                  for path, text in sorted(articles.items()))
     removed = _remove_stale(root, {root / path for path in articles})
     total = sum(len(listing.papers) for listing in listings)
     return RenderReport(papers=len(articles), written=written, removed=removed,
