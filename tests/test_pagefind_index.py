@@ -88,3 +88,13 @@ def test_options_default_and_pass_through():
 def test_bad_settings_name_the_key(value, message):
     with pytest.raises(PagefindIndexError, match=message):
         read_options({"PAGEFIND_INDEX": value})
+
+
+def test_the_built_site_indexes_every_paper_page_and_nothing_else(built_site):
+    entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text())
+    paper_pages = list((built_site / "papers").glob("*/index.html"))
+    assert entry["languages"]["en"]["page_count"] == len(paper_pages) > 0
+    bodies = [page for page in built_site.rglob("*.html")
+              if "data-pagefind-body" in page.read_text(encoding="utf-8")]
+    assert sorted(bodies) == sorted(paper_pages)
+    assert [p.name for p in built_site.iterdir() if p.name.startswith(".pagefind")] == []
