@@ -56,6 +56,8 @@ def test_robots_txt():
     assert robots_txt("https://x.org/") == (
         "User-agent: *\nAllow: /\n\nSitemap: https://x.org/sitemap.xml\n"
     )
+    # A relative sitemap URL is invalid in robots.txt: local builds name none.
+    assert robots_txt("") == "User-agent: *\nAllow: /\n"
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,9 @@ Settings (all optional)::
         "exclude_dirs": ["pagefind", "theme", "feeds"],  # top-level folders with no pages
     }
 
-`SITEURL` must be absolute (``https://...``) for the files to be valid; with an empty
-`SITEURL` (local development) URLs are written relative to the site root and a warning says so.
+`SITEURL` must be absolute (``https://...``) for the sitemap to be valid; with an empty
+`SITEURL` (local development) its URLs are relative to the site root, robots.txt names no
+sitemap, and the log says so.
 """
 
 from __future__ import annotations
@@ -111,8 +112,12 @@ def sitemap_xml(urls: Iterable[str]) -> str:
 
 
 def robots_txt(site_url: str) -> str:
-    """Allow everything and name the sitemap."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {site_url.rstrip('/')}/sitemap.xml\n"
+    """Allow everything and name the sitemap (only with an absolute `site_url`: the
+    robots.txt standard requires an absolute sitemap URL)."""
+    text = "User-agent: *\nAllow: /\n"
+    if site_url.startswith(("http://", "https://")):
+        text += f"\nSitemap: {site_url.rstrip('/')}/sitemap.xml\n"
+    return text
 
 
 def write_seo_files(output: Path, site_url: str, options: SeoOptions) -> int:
@@ -130,7 +135,7 @@ def write_files(pelican: Any) -> None:
         return
     site_url = pelican.settings.get("SITEURL") or ""
     if not site_url.startswith(("http://", "https://")):
-        log.warning("archive_seo: SITEURL %r is not absolute; sitemap URLs are relative",
+        log.info("archive_seo: SITEURL %r is not absolute; sitemap URLs are relative",
                     site_url)
     count = write_seo_files(Path(pelican.output_path), site_url, options)
     log.info("archive_seo: sitemap.xml with %d pages", count)
