@@ -31,7 +31,11 @@ _SPECIALS = {
     "^": r"\textasciicircum{}",
 }
 _SPECIALS_RE = re.compile("|".join(re.escape(char) for char in _SPECIALS))
-_MATH_RE = re.compile(r"(?<![\\$])\$([^\s$](?:[^$]*?[^\s\\$])?)\$(?![0-9$])")
+# Kept as written in titles: `$...$` math and simple text commands such as \textsc{Name}.
+_KEEP_RE = re.compile(
+    r"(?<![\\$])\$(?P<math>[^\s$](?:[^$]*?[^\s\\$])?)\$(?![0-9$])"
+    r"|\\(?:textsc|textbf|textit|texttt|textrm|textsf|emph)\{(?P<text>[^{}\\$%#&~^_]*)\}"
+)
 # Words that make a poor key: "a-survey-of..." should key on "survey".
 _STOP_WORDS = frozenset({"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "is"})
 
@@ -42,11 +46,12 @@ def escape_bibtex(text: str) -> str:
 
 
 def escape_title(text: str) -> str:
-    """A title: prose escaped, `$...$` math kept as TeX when its braces balance."""
+    """A title: prose escaped; `$...$` math (when its braces balance) and simple text
+    commands like ``\\textsc{Name}`` kept as TeX."""
     parts = []
     position = 0
-    for match in _MATH_RE.finditer(text):
-        if not _balanced(match.group(1)):
+    for match in _KEEP_RE.finditer(text):
+        if match.group("math") is not None and not _balanced(match.group("math")):
             continue
         parts.append(escape_bibtex(text[position:match.start()]))
         parts.append(match.group(0))

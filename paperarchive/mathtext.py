@@ -61,6 +61,17 @@ _MATH_RE = re.compile(
 )
 
 
+# TeX text commands that arXiv titles and abstracts use outside math (``\textsc{AIEV}``): in
+# prose they are replaced by their argument, since a browser would show the command literally.
+_TEXT_COMMAND_RE = re.compile(
+    r"\\(?:textsc|textbf|textit|texttt|textrm|textsf|emph|mbox|underline)\{([^{}\\$]*)\}"
+)
+
+
+def _prose(text: str) -> str:
+    return _TEXT_COMMAND_RE.sub(r"\1", text)
+
+
 def has_math(text: str) -> bool:
     """True if `text` contains at least one math span."""
     return any(m.group("escaped") is None for m in _MATH_RE.finditer(text))
@@ -85,13 +96,14 @@ def math_to_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    return _MATH_RE.sub(_plain_span, text)
-
-
-def _plain_span(match: re.Match[str]) -> str:
-    if match.group("escaped"):
-        return "$"
-    return _span_source(match)[0].strip()
+    parts = []
+    position = 0
+    for match in _MATH_RE.finditer(text):
+        parts.append(_prose(text[position:match.start()]))
+        parts.append("$" if match.group("escaped") else _span_source(match)[0].strip())
+        position = match.end()
+    parts.append(_prose(text[position:]))
+    return "".join(parts)
 
 
 def _span_source(match: re.Match[str]) -> tuple[str, str]:
@@ -107,7 +119,7 @@ def _span_source(match: re.Match[str]) -> tuple[str, str]:
 def _html_parts(text: str) -> Iterator[str]:
     position = 0
     for match in _MATH_RE.finditer(text):
-        yield escape(text[position:match.start()], quote=False)
+        yield escape(_prose(text[position:match.start()]), quote=False)
         position = match.end()
         if match.group("escaped"):
             yield "$"
@@ -115,7 +127,7 @@ def _html_parts(text: str) -> Iterator[str]:
         tex, display = _span_source(match)
         mathml = tex_to_mathml(tex, display=display)
         yield mathml if mathml is not None else escape(match.group(0), quote=False)
-    yield escape(text[position:], quote=False)
+    yield escape(_prose(text[position:]), quote=False)
 
 
 def tex_to_mathml(tex: str, *, display: str = "inline") -> str | None:

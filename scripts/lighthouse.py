@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from screenshots import CHROMIUM, CHROMIUM_FLAGS, pick_pages, serve  # noqa: E402
+from screenshots import CHROMIUM, CHROMIUM_FLAGS, pick_pages, serve
 
 REPO = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"

@@ -91,3 +91,9 @@ def test_hostile_titles_keep_the_entry_well_formed(title):
     assert braces_balance(entry)
     assert entry.count("@misc{") == 1
     assert "author = {{A and B Corp} and \\{Evil\\}}" in entry
+
+
+def test_title_keeps_simple_text_commands():
+    assert escape_title(r"With \textsc{AIEV-Instruct} & \emph{50%}") == (
+        r"With \textsc{AIEV-Instruct} \& \textbackslash{}emph\{50\%\}"
+    )

@@ -157,3 +157,10 @@ def test_any_input_gives_only_allowlisted_markup(body):
     # Every `<` in the output opens or closes an allowlisted element.
     for name in re.findall(r"</?([a-zA-Z0-9]+)", html):
         assert name in ALLOWED_ELEMENTS
+
+
+def test_tex_text_commands_in_prose_show_their_argument():
+    text = r"AutoCoder with \textsc{AIEV-Instruct} and \emph{<b>x</b>} in $\textbf{x}$"
+    html = math_to_html(text)
+    assert html.startswith("AutoCoder with AIEV-Instruct and &lt;b&gt;x&lt;/b&gt; in <math")
+    assert math_to_text(text) == r"AutoCoder with AIEV-Instruct and <b>x</b> in \textbf{x}"

@@ -219,7 +219,7 @@ def test_copy_buttons_copy(browser, site_server, page_kinds):
         browser.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_server)
         page.goto(site_server + page_kinds["paper"])
         page.get_by_role("button", name="Copy BibTeX").click()
-        page.wait_for_function("document.getElementById('copy-bibtex-status').textContent")
+        page.wait_for_function("document.getElementById('copy-status').textContent")
         assert page.evaluate("navigator.clipboard.readText()").startswith("@misc{")
         page.get_by_role("button", name="Copy link").click()
         copied = page.evaluate("navigator.clipboard.readText()")

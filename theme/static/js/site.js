@@ -57,7 +57,7 @@
         text = new URL(source, document.baseURI).href;
       }
       copyText(text).then(function () {
-        if (status) status.textContent = "Copied";
+        if (status) status.textContent = button.textContent.replace("Copy ", "") + " copied";
       }, function () {
         if (status) status.textContent = "Copy failed: select the text instead";
       });
