@@ -50,12 +50,25 @@ serve: ## Serve output/ on http://127.0.0.1:8000/
 	@test -d $(OUTPUT) || { echo "no $(OUTPUT)/: run 'make html' first" >&2; exit 1; }
 	$(PYTHON) -m http.server $(PORT) --bind $(HOST) --directory $(OUTPUT)
 
-test: $(VENV)/.test-installed ## Run ruff and the whole test suite
+# Node tools for the checks: the Nu HTML checker (tests) and Lighthouse (`make lighthouse`).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.test-installed node_modules/.installed ## Run ruff and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 golden: $(VENV)/.test-installed ## Refresh the golden files under tests/golden/ (review the diff!)
 	$(BIN)/python -m pytest tests/test_render.py tests/test_golden.py --update-golden
+
+screenshots: $(VENV)/.test-installed ## PNGs of home/day/paper/search, light+dark, desktop+phone, into screenshots/
+	@test -f $(OUTPUT)/index.html || $(MAKE) html
+	$(BIN)/python scripts/screenshots.py --output $(OUTPUT) --target screenshots
+
+lighthouse: $(VENV)/.test-installed node_modules/.installed ## Lighthouse scores of home/day/paper (>= 0.95 each)
+	@test -f $(OUTPUT)/index.html || $(MAKE) html
+	$(BIN)/python scripts/lighthouse.py --output $(OUTPUT) --reports lighthouse
 
 clean: ## Remove build products (output/, cache/, content/papers/)
 	rm -rf $(OUTPUT) cache $(PAPERS)

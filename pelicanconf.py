@@ -12,6 +12,11 @@ _ROOT = os.path.dirname(os.path.abspath(__file__))
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from paperarchive.bibtex import bibtex_entry  # noqa: E402
+from paperarchive.links import href  # noqa: E402
+from paperarchive.mathtext import math_to_html, math_to_text  # noqa: E402
+from paperarchive.structured_data import scholarly_article  # noqa: E402
+
 # --- The site ---
 SITENAME = "Daily Papers Archive"  # shown in the header and page titles
 SITESUBTITLE = "Every day's trending ML papers, kept"  # shown under the site name
@@ -34,6 +39,8 @@ PLUGIN_PATHS = [os.path.join(_ROOT, "plugins")]  # our plugins
 PLUGINS = [  # archive_pages first: it sets article.paper for the others
     "archive_pages",
     "archive_feeds",  # RSS/Atom under feeds/, after every article is known
+    "archive_related",  # "more from this day/topic" on paper pages, in one pass
+    "archive_seo",  # sitemap.xml and robots.txt, from the pages actually written
     "pagefind_index",  # the search index, once every page is written
 ]
 
@@ -45,7 +52,7 @@ PAGE_SAVE_AS = "{slug}/index.html"  # the file behind PAGE_URL
 ARCHIVE_PAGES = {"page_size": 50}  # papers per topic/organisation page
 
 # --- Pelican pages we replace: off, so Pelican never builds (or scans for) them ---
-DIRECT_TEMPLATES = ["search"]  # only /search/; index/archives/tags/... come from archive_pages
+DIRECT_TEMPLATES = ["search", "404"]  # /search/ and 404.html; the rest comes from archive_pages
 SEARCH_SAVE_AS = "search/index.html"  # the search page (theme/templates/search.html)
 SEARCH_URL = "search/"  # where the header search box sends its query
 PAGINATED_TEMPLATES = {}  # archive_pages paginates its own pages
@@ -98,6 +105,13 @@ MARKDOWN = {  # abstracts are escaped plain text: no extension beyond metadata i
 }
 FORMATTED_FIELDS = []  # no metadata value is ever run through Markdown
 TYPOGRIFY = False  # titles stay exactly as listed
+JINJA_FILTERS = {  # module-level functions only (settings must pickle)
+    "math_html": math_to_html,  # TeX in titles/abstracts -> escaped text + sanitised MathML
+    "math_text": math_to_text,  # the same as plain text, for <title> and meta tags
+    "bibtex": bibtex_entry,  # the paper page's BibTeX entry
+    "href": href,  # outbound URLs percent-encoded into valid href values
+    "scholarly_article": scholarly_article,  # schema.org JSON-LD data, serialised with tojson
+}
 JINJA_ENVIRONMENT = {  # autoescape on: every listing field is untrusted text
     "autoescape": True,
     "trim_blocks": True,
