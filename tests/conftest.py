@@ -3,11 +3,18 @@
 - `built_site`: Path of the `output/` folder of a site built from `tests/data/site_archive/`
   (render + Pelican with the repository's settings and plugins, page size 2).
 - `site_page`: a function `url -> lxml.html.HtmlElement` reading a page of `built_site`.
+- `site_url`: `built_site` served over http on a free port of 127.0.0.1.
+- `browser`: (playwright, context) for Debian's Chromium with a fresh profile, one per session
+  (Playwright's sync API allows one instance at a time, so every browser test shares it).
 - `--update-golden`: rewrite golden files instead of comparing (`make golden`).
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
+import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,3 +43,54 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def site_page(built_site: Path) -> Callable[[str], lxml.html.HtmlElement]:
     return lambda url: parse_page(built_site, url)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run installs it (apt-get install -y "
+                        "chromium) before make test")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium); "
+                    "CI always runs these tests")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    """The built fixture site, served over http on a free port of 127.0.0.1."""
+
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: Path, tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=str(chromium),
+            args=CHROMIUM_FLAGS,
+            headless=True,
+        )
+        yield playwright, context
+        context.close()

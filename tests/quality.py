@@ -1,22 +1,16 @@
-"""Checks over a built site folder, shared by the quality tests and `make lighthouse`.
+"""Checks over a built site folder for the quality tests: links and HTML validity.
 
-A link checker (every internal href/src and fragment resolves to a file or an id in output/),
-the Nu HTML checker (vnu.jar from the npm package, run once over every page), axe-core in
-Debian's Chromium, and a static server for the browser checks.
+A link checker (every internal href/src and fragment resolves to a file or an id in output/)
+and the Nu HTML checker (vnu.jar from the npm package, run once over every page). The browser
+fixtures are in conftest.py.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import shutil
 import subprocess
-import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -25,11 +19,6 @@ from lxml import html as lxml_html
 
 REPO = Path(__file__).resolve().parent.parent
 VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"),
                    ("source", "src"), ("form", "action"))
 
@@ -135,37 +124,3 @@ def run_vnu(pages: list[Path]) -> list[dict]:
     )
     report = json.loads(result.stderr or result.stdout or '{"messages": []}')
     return [m for m in report["messages"] if m.get("type") in ("error", "non-document-error")]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve `directory` on a free 127.0.0.1 port; yield the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextmanager
-def chromium_context():
-    """A Playwright persistent context in Debian's Chromium with a fresh profile."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True,
-        )
-        try:
-            yield context
-        finally:
-            context.close()

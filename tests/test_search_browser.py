@@ -7,16 +7,12 @@ results.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import threading
 from collections import Counter
-from pathlib import Path
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import pytest
+from conftest import CHROMIUM, CHROMIUM_FLAGS
 from site_helpers import FIXTURE_ARCHIVE, FIXTURE_TAXONOMY
 
 from paperarchive.listing_io import load_archive
@@ -24,11 +20,6 @@ from paperarchive.taxonomy import load_taxonomy, topics_for
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 NONSENSE = "qwxzvbnmkj"
 # Settled: the status line has text and the result list is not waiting for Pagefind.
 SETTLED = """() => {
@@ -36,50 +27,6 @@ SETTLED = """() => {
   const list = document.querySelector('[data-search-results]');
   return status && status.textContent.trim() && !list.hasAttribute('aria-busy');
 }"""
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run installs it (apt-get install -y "
-                        "chromium) before make test")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium); "
-                    "CI always runs these tests")
-    return CHROMIUM
-
-
-@pytest.fixture(scope="session")
-def site_url(built_site: Path):
-    """The built fixture site, served over http on a free port of 127.0.0.1."""
-
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium: Path, tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=str(chromium),
-            args=CHROMIUM_FLAGS,
-            headless=True,
-        )
-        yield playwright, context
-        context.close()
 
 
 @pytest.fixture
