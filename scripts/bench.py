@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""Benchmark the whole build on synthetic archives: `make bench` (or `BENCH_SIZES=1000`).
+
+For each size N it writes a synthetic archive as Hugging Face API JSON (one file a day, about
+30 papers a day), then runs every stage as its own subprocess and prints, per stage, the wall
+time, the peak memory (max RSS of the stage's process tree, from `os.wait4`), the bytes and
+files the stage wrote, and the time per paper:
+
+- import: `archive.py import` of the JSON days into YAML listings;
+- render: `archive.py render` of the listings into Markdown articles;
+- pelican: Pelican with the repository's settings and plugins, search left out (the feeds run
+  inside Pelican: their time is measured there and taken out of this row);
+- feeds: the `archive_feeds` plugin's share of the Pelican run (its memory is Pelican's);
+- search: the Pagefind index of the built site, as `make html` builds it.
+
+Then the daily rebuild: one more day is added to the largest archive and every stage runs
+again with the caches CI restores (Pelican's content cache, the search shards, the rendered
+Markdown and listings of the previous build). Last, the same largest archive is built with
+stock Pelican settings (Pelican's own article, tag and period generators and writer, its
+built-in Markdown reader and `simple` theme, its own feeds) plus one Pagefind run over the
+paper pages, and the ratio is printed.
+
+Everything is written under bench-out/ (git-ignored). Nothing here is part of `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from paperarchive.model import Listing, Paper  # noqa: E402
+from paperarchive.synthetic import SyntheticSpec, generate_listings  # noqa: E402
+
+PYTHON = sys.executable
+DEFAULT_SIZES = (1_000, 10_000, 40_000)
+STAGES = ("import", "render", "pelican", "feeds", "search")
+
+
+@dataclasses.dataclass
+class Stage:
+    name: str
+    seconds: float
+    peak_mb: float | None  # None: measured as part of another stage's process
+    cpu: float  # user + system seconds of the stage's processes
+    bytes: int
+    files: int
+
+
+# --- synthetic input ----------------------------------------------------------------------
+
+def hf_entry(paper: Paper, day: dt.date) -> dict:
+    """The Daily Papers API entry that imports back into `paper` on `day`."""
+    inner: dict = {
+        "id": paper.id,
+        "authors": [{"name": name} for name in paper.authors],
+        "publishedAt": f"{paper.published.isoformat()}T00:00:00.000Z" if paper.published
+        else None,
+        "submittedOnDailyAt": f"{day.isoformat()}T12:00:00.000Z",
+        "summary": paper.abstract,
+        "upvotes": paper.upvotes,
+        "ai_summary": paper.ai_summary,
+        "ai_keywords": list(paper.keywords),
+        "githubRepo": paper.github,
+        "githubStars": paper.github_stars,
+    }
+    entry: dict = {
+        "paper": {key: value for key, value in inner.items() if value is not None},
+        "title": paper.title,
+        "summary": paper.abstract,
+        "numComments": paper.comments,
+    }
+    if paper.organization is not None:
+        entry["organization"] = {"name": paper.organization.name,
+                                 "fullname": paper.organization.fullname}
+    return entry
+
+
+def synthetic_days(papers: int, extra_days: int = 1) -> tuple[list[Listing], list[Listing]]:
+    """About `papers` papers of whole days, and `extra_days` more days after them."""
+    spec = SyntheticSpec(papers=papers + 200 * (extra_days + 1))
+    base: list[Listing] = []
+    extra: list[Listing] = []
+    count = 0
+    for listing in generate_listings(spec):
+        if count + len(listing.papers) <= papers or not base:
+            base.append(listing)
+            count += len(listing.papers)
+        elif len(extra) < extra_days:
+            extra.append(listing)
+        else:
+            break
+    return base, extra
+
+
+def write_api_days(folder: Path, listings: Sequence[Listing]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for listing in listings:
+        entries = [hf_entry(paper, listing.date) for paper in listing.papers]
+        (folder / f"{listing.date.isoformat()}.json").write_text(
+            json.dumps(entries, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+# --- running and measuring ------------------------------------------------------------------
+
+def run_measured(command: Sequence[str], log: Path,
+                 env: dict | None = None) -> tuple[float, float, float]:
+    """Run `command`; return (wall seconds, peak RSS in MB, CPU seconds) of it and its
+    descendants."""
+    start = time.perf_counter()
+    with log.open("a", encoding="utf-8") as out:
+        out.write(f"$ {' '.join(map(str, command))}\n")
+        out.flush()
+        process = subprocess.Popen(list(map(str, command)), stdout=out, stderr=subprocess.STDOUT,
+                                   cwd=REPO, env={**os.environ, **(env or {})})
+        # wait4 reports the child's own peak RSS, or its largest reaped descendant's.
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        sys.exit(f"bench: {command[0]} failed with exit {process.returncode}; see {log}")
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def tree_size(path: Path, exclude: Sequence[Path] = ()) -> tuple[int, int]:
+    """(bytes, files) under `path`, leaving out the folders in `exclude`."""
+    total = files = 0
+    skip = {str(p) for p in exclude}
+    for folder, subfolders, names in os.walk(path):
+        subfolders[:] = [s for s in subfolders if os.path.join(folder, s) not in skip]
+        for name in names:
+            total += os.path.getsize(os.path.join(folder, name))
+            files += 1
+    return total, files
+
+
+def write_settings(work: Path, base: str, overrides: dict) -> Path:
+    lines = ["import sys", f"sys.path.insert(0, {str(REPO)!r})",
+             f"from {base} import *  # noqa: F403",
+             *(f"{name} = {value!r}" for name, value in overrides.items()),
+             # Time the feeds: they run on `all_generators_finalized` (this receiver is
+             # connected before any plugin's, so it fires first) and Pelican asks for its writer
+             # (`get_writer`) right after that signal.
+             "import json as _json, time as _time",
+             "from pelican import signals as _signals",
+             "_marks = {}",
+             "def _feeds_start(_generators): _marks['start'] = _time.perf_counter()",
+             "def _feeds_end(_pelican):",
+             "    _marks['seconds'] = _time.perf_counter() - _marks.get('start', _time.perf_counter())",
+             f"    open({str(work / 'feeds-time.json')!r}, 'w').write(_json.dumps(_marks))",
+             "_signals.all_generators_finalized.connect(_feeds_start)",
+             "_signals.get_writer.connect(_feeds_end)"]
+    path = work / f"{base}_bench.py"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def build(work: Path, api: Path, log: Path) -> list[Stage]:
+    """Run import, render, Pelican (+feeds) and search for the archive in `work`."""
+    listings, content, output = work / "listings", work / "content", work / "output"
+    stages = []
+    seconds, peak, cpu = run_measured([PYTHON, "scripts/archive.py", "-q", "import", api,
+                                  "--listings", listings], log)
+    stages.append(Stage("import", seconds, peak, cpu, *tree_size(listings)))
+    seconds, peak, cpu = run_measured([PYTHON, "scripts/archive.py", "render", "--listings", listings,
+                                  "--papers", content / "papers"], log)
+    stages.append(Stage("render", seconds, peak, cpu, *tree_size(content / "papers")))
+    settings = write_settings(work, "pelicanconf", {
+        "PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(work / "cache"),
+        "PAGEFIND_INDEX": {"enabled": False},
+    })
+    feeds_file = work / "feeds-time.json"
+    feeds_file.unlink(missing_ok=True)
+    seconds, peak, cpu = run_measured([PYTHON, "-m", "pelican", "--settings", settings], log)
+    feeds_seconds = json.loads(feeds_file.read_text())["seconds"] if feeds_file.exists() else 0.0
+    search_dir = output / "pagefind"
+    stages.append(Stage("pelican", seconds - feeds_seconds, peak, cpu - feeds_seconds,
+                        *tree_size(output, exclude=[output / "feeds", search_dir])))
+    stages.append(Stage("feeds", feeds_seconds, None, feeds_seconds, *tree_size(output / "feeds")))
+    seconds, peak, cpu = run_measured([PYTHON, "scripts/search_index.py", "--site", output,
+                                  "--cache", work / "cache" / "search"], log)
+    stages.append(Stage("search", seconds, peak, cpu, *tree_size(search_dir)))
+    return stages
+
+
+def build_stock(work: Path, content_from: Path, log: Path) -> list[Stage]:
+    """Pelican with stock settings over the same articles, then one Pagefind run."""
+    content, output = work / "content", work / "output"
+    if content.exists():
+        shutil.rmtree(content)
+    # Stock Pelican makes tag pages from `Tags:`; our articles name topics in `Topic:` lines.
+    for source in sorted(content_from.rglob("*.md")):
+        text = source.read_text(encoding="utf-8")
+        header, _, body = text.partition("\n\n")
+        topics = [line.split(" ", 2)[2] for line in header.splitlines()
+                  if line.startswith("Topic: ")]
+        tags = f"\nTags: {', '.join(t.replace(',', ' ') for t in topics)}" if topics else ""
+        target = content / "papers" / source.relative_to(content_from)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(header + tags + "\n\n" + body, encoding="utf-8")
+    settings = work / "stockconf.py"
+    settings.write_text("\n".join([
+        f"PATH = {str(content)!r}",
+        f"OUTPUT_PATH = {str(output)!r}",
+        "SITENAME = 'Daily Papers Archive'",
+        "THEME = 'simple'",
+        "TIMEZONE = 'UTC'",
+        "ARTICLE_PATHS = ['papers']",
+        "ARTICLE_URL = 'papers/{slug}/'",
+        "ARTICLE_SAVE_AS = 'papers/{slug}/index.html'",
+        "YEAR_ARCHIVE_SAVE_AS = '{date:%Y}/index.html'",
+        "MONTH_ARCHIVE_SAVE_AS = '{date:%Y}/{date:%m}/index.html'",
+        "DAY_ARCHIVE_SAVE_AS = '{date:%Y}/{date:%m}/{date:%d}/index.html'",
+        "WITH_FUTURE_DATES = True",
+        "",
+    ]), encoding="utf-8")
+    seconds, peak, cpu = run_measured([PYTHON, "-m", "pelican", "--settings", settings], log)
+    stages = [Stage("pelican", seconds, peak, cpu,
+                    *tree_size(output, exclude=[output / "feeds", output / "pagefind"])),
+              Stage("feeds", 0.0, None, 0.0, *tree_size(output / "feeds"))]
+    from pagefind_bin import get_executable  # noqa: PLC0415 - only the benchmark needs it
+    seconds, peak, cpu = run_measured([get_executable(), "--site", output, "--glob",
+                                  "papers/**/*.html", "--output-path", output / "pagefind"],
+                                 log, env={"NO_COLOR": "1"})
+    stages.append(Stage("search", seconds, peak, cpu, *tree_size(output / "pagefind")))
+    return stages
+
+
+# --- reporting ------------------------------------------------------------------------------
+
+def table(title: str, papers: int, stages: list[Stage]) -> str:
+    total = Stage("total", sum(s.seconds for s in stages),
+                  max((s.peak_mb or 0) for s in stages), sum(s.cpu for s in stages),
+                  sum(s.bytes for s in stages if s.name not in ("import", "render")),
+                  sum(s.files for s in stages if s.name not in ("import", "render")))
+    rows = [f"{title}: {papers:,} papers",
+            "| stage | wall s | cpu s | peak MB | output MB | files | ms/paper (wall) |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
+    for stage in [*stages, total]:
+        peak = f"{stage.peak_mb:,.0f}" if stage.peak_mb is not None else "(in pelican)"
+        rows.append(f"| {stage.name} | {stage.seconds:.1f} | {stage.cpu:.1f} | {peak} | "
+                    f"{stage.bytes / 1e6:,.1f} | {stage.files:,} | "
+                    f"{1000 * stage.seconds / max(papers, 1):.2f} |")
+    site_bytes = total.bytes
+    rows.append(f"site output (pages+feeds+search): {site_bytes / max(papers, 1) / 1024:.1f} KB "
+                f"per paper")
+    return "\n".join(rows)
+
+
+def count_papers(listings: Sequence[Listing]) -> int:
+    return sum(len(listing.papers) for listing in listings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                        help="comma-separated archive sizes (default %(default)s)")
+    parser.add_argument("--out", type=Path, default=REPO / "bench-out", help="work folder")
+    parser.add_argument("--no-stock", action="store_true", help="skip the stock Pelican build")
+    args = parser.parse_args(argv)
+    sizes = sorted(int(size) for size in args.sizes.split(",") if size.strip())
+    args.out.mkdir(parents=True, exist_ok=True)
+    report = args.out / "report.md"
+    report.write_text("", encoding="utf-8")
+
+    def emit(text: str) -> None:
+        print(text, flush=True)
+        with report.open("a", encoding="utf-8") as out:
+            out.write(text + "\n")
+
+    emit(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    results = {}
+    for size in sizes:
+        work = args.out / f"n{size}"
+        if work.exists():
+            shutil.rmtree(work)
+        work.mkdir(parents=True)
+        base, extra = synthetic_days(size)
+        write_api_days(work / "api", base)
+        papers = count_papers(base)
+        stages = build(work, work / "api", work / "build.log")
+        results[size] = (papers, stages)
+        emit("\n" + table(f"full build, N={size}", papers, stages))
+
+        if size == sizes[-1]:
+            if not args.no_stock:
+                stock = build_stock(args.out / f"stock{size}", work / "content" / "papers",
+                                    work / "stock.log")
+                emit("\n" + table(f"stock Pelican (simple theme) + one Pagefind run, N={size}",
+                                  papers, stock))
+                ours = sum(s.seconds for s in stages)
+                theirs = sum(s.seconds for s in stock)
+                emit(f"\nstock / ours (full build, total wall): {theirs:.1f} s / {ours:.1f} s "
+                     f"= {theirs / ours:.1f}x")
+            write_api_days(work / "api-day", extra)
+            daily = build(work, work / "api-day", work / "daily.log")
+            emit("\n" + table(f"daily rebuild: +1 day ({count_papers(extra)} papers) on N={size}"
+                              f", with caches", papers + count_papers(extra), daily))
+    emit(f"\nload average at end: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

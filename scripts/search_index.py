@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""Build the search index of a built site: `python scripts/search_index.py --site output`.
+
+The same indexing the `pagefind_index` plugin does at the end of a Pelican build, as its own
+step, so it can run (and be measured) apart from Pelican.
+"""
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from pagefind_index.pagefind_index import IndexOptions, PagefindIndexError, build_index  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, required=True, help="the built site (output/)")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="where index shards are kept between builds")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        stats = build_index(args.site, IndexOptions())
+    except PagefindIndexError as exc:
+        logging.error("error: %s", exc)
+        return 1
+    logging.info("search: %d pages, %d files, %d bytes", stats.pages, stats.files, stats.bytes)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
