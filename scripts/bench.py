@@ -41,7 +41,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from paperarchive.model import Listing, Paper  # noqa: E402
-from paperarchive.synthetic import SyntheticSpec, generate_listings  # noqa: E402
+from paperarchive.synthetic import (  # noqa: E402
+    SyntheticSpec,
+    default_vocabulary,
+    generate_listings,
+)
 
 PYTHON = sys.executable
 DEFAULT_SIZES = (1_000, 10_000, 40_000)
@@ -93,7 +97,7 @@ def synthetic_days(papers: int, extra_days: int = 1) -> tuple[list[Listing], lis
     base: list[Listing] = []
     extra: list[Listing] = []
     count = 0
-    for listing in generate_listings(spec):
+    for listing in generate_listings(spec, default_vocabulary()):
         if count + len(listing.papers) <= papers or not base:
             base.append(listing)
             count += len(listing.papers)
