@@ -59,6 +59,11 @@ test: $(VENV)/.test-installed node_modules/.installed ## Run ruff and the whole 
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+# Not part of `make test`: minutes on 2 cores at the default sizes. Results in bench-out/report.md.
+BENCH_SIZES ?= 1000,10000,40000
+bench: $(VENV)/.site-installed ## Benchmark full and daily builds (BENCH_SIZES=1000 for a quick run)
+	$(BIN)/python scripts/bench.py --sizes $(BENCH_SIZES)
+
 golden: $(VENV)/.test-installed ## Refresh the golden files under tests/golden/ (review the diff!)
 	$(BIN)/python -m pytest tests/test_render.py tests/test_golden.py --update-golden
 
@@ -76,4 +81,4 @@ clean: ## Remove build products (output/, cache/, content/papers/)
 distclean: clean ## Also remove the virtualenv
 	rm -rf $(VENV)
 
-.PHONY: help venv render html publish check-siteurl serve test golden clean distclean
+.PHONY: help venv render html publish check-siteurl serve test bench golden clean distclean

@@ -161,7 +161,8 @@ def write_settings(work: Path, base: str, overrides: dict) -> Path:
              "_marks = {}",
              "def _feeds_start(_generators): _marks['start'] = _time.perf_counter()",
              "def _feeds_end(_pelican):",
-             "    _marks['seconds'] = _time.perf_counter() - _marks.get('start', _time.perf_counter())",
+             "    _now = _time.perf_counter()",
+             "    _marks['seconds'] = _now - _marks.get('start', _now)",
              f"    open({str(work / 'feeds-time.json')!r}, 'w').write(_json.dumps(_marks))",
              "_signals.all_generators_finalized.connect(_feeds_start)",
              "_signals.get_writer.connect(_feeds_end)"]
@@ -177,8 +178,8 @@ def build(work: Path, api: Path, log: Path) -> list[Stage]:
     seconds, peak, cpu = run_measured([PYTHON, "scripts/archive.py", "-q", "import", api,
                                   "--listings", listings], log)
     stages.append(Stage("import", seconds, peak, cpu, *tree_size(listings)))
-    seconds, peak, cpu = run_measured([PYTHON, "scripts/archive.py", "render", "--listings", listings,
-                                  "--papers", content / "papers"], log)
+    seconds, peak, cpu = run_measured([PYTHON, "scripts/archive.py", "render", "--listings",
+                                       listings, "--papers", content / "papers"], log)
     stages.append(Stage("render", seconds, peak, cpu, *tree_size(content / "papers")))
     settings = write_settings(work, "pelicanconf", {
         "PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(work / "cache"),
@@ -233,7 +234,7 @@ def build_stock(work: Path, content_from: Path, log: Path) -> list[Stage]:
     stages = [Stage("pelican", seconds, peak, cpu,
                     *tree_size(output, exclude=[output / "feeds", output / "pagefind"])),
               Stage("feeds", 0.0, None, 0.0, *tree_size(output / "feeds"))]
-    from pagefind_bin import get_executable  # noqa: PLC0415 - only the benchmark needs it
+    from pagefind_bin import get_executable
     seconds, peak, cpu = run_measured([get_executable(), "--site", output, "--glob",
                                   "papers/**/*.html", "--output-path", output / "pagefind"],
                                  log, env={"NO_COLOR": "1"})

@@ -1,0 +1,5 @@
+"""Pelican plugin: a fast reader for the Markdown articles `paperarchive.render` writes."""
+
+from .archive_reader import register
+
+__all__ = ["register"]
