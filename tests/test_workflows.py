@@ -156,6 +156,11 @@ def test_permissions_are_read_only_unless_a_job_needs_more(daily):
     assert jobs["update"]["permissions"] == {"contents": "write"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert "write" not in jobs["build"]["permissions"].values()
+    # Only the job that pushes keeps the token in .git/config after checkout.
+    for name, job in jobs.items():
+        for checkout in steps_using(job, "actions/checkout"):
+            persisted = (checkout.get("with") or {}).get("persist-credentials", True)
+            assert persisted is (name == "update"), name
 
 
 def test_nothing_is_built_or_deployed_unless_the_previous_job_succeeded(daily):
@@ -332,17 +337,20 @@ def git(cwd: Path, *args: str) -> str:
 
 @pytest.fixture
 def clone(tmp_path):
-    """A clone of a bare `origin` with one listing committed on main."""
-    origin, work = tmp_path / "origin.git", tmp_path / "work"
+    """A shallow clone, as actions/checkout makes, of an `origin` with a listing on main."""
+    origin, seed = tmp_path / "origin.git", tmp_path / "seed"
     git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(origin))
-    git(tmp_path, "clone", "--quiet", str(origin), str(work))
-    listing = work / "content" / "listings" / "2025" / "2025-09-30.yaml"
+    git(tmp_path, "clone", "--quiet", str(origin), str(seed))
+    listing = seed / "content" / "listings" / "2025" / "2025-09-30.yaml"
     listing.parent.mkdir(parents=True)
-    listing.write_text("date: 2025-09-30\npapers: []\n")
-    (work / "README.md").write_text("readme\n")
-    git(work, "add", ".")
-    git(work, "commit", "--quiet", "-m", "start")
-    git(work, "push", "--quiet", "origin", "HEAD:main")
+    for text in ("date: 2025-09-30\npapers: []\n", "date: 2025-09-30\npapers: [] # v2\n"):
+        listing.write_text(text)
+        (seed / "README.md").write_text("readme\n")
+        git(seed, "add", ".")
+        git(seed, "commit", "--quiet", "-m", "listing")
+    git(seed, "push", "--quiet", "origin", "HEAD:main")
+    work = tmp_path / "work"
+    git(tmp_path, "clone", "--quiet", "--depth=1", f"file://{origin}", str(work))
     return work
 
 
