@@ -417,7 +417,13 @@ def test_tests_run_on_pushes_and_pull_requests_with_debian_chromium(tests_workfl
     assert tests_workflow["permissions"] == {"contents": "read"}
     (job,) = tests_workflow["jobs"].values()
     install = step_running(job, "apt-get install")
-    assert re.search(r"\bchromium\b", install["run"])
-    assert step_running(job, ".ci/run")["run"].strip() == "bash .ci/run"
-    (cache,) = steps_using(job, "actions/cache")
-    assert "hashFiles('requirements/constraints.txt')" in cache["with"]["key"]
+    # Chromium for the browser tests, java for the HTML checker, npm for `make test`'s npm ci.
+    for package in ("chromium", "default-jre-headless", "npm"):
+        assert re.search(rf"\s{package}\b", install["run"]), package
+    steps = job["steps"]
+    run = step_running(job, ".ci/run")
+    assert run["run"].strip() == "bash .ci/run"
+    assert steps.index(install) < steps.index(run)
+    keys = [cache["with"]["key"] for cache in steps_using(job, "actions/cache")]
+    assert any("hashFiles('requirements/constraints.txt')" in key for key in keys)
+    assert any("hashFiles('package-lock.json')" in key for key in keys)
