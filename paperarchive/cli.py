@@ -64,15 +64,42 @@ def _report(errors: Iterable[ListingError | str]) -> None:
         log.error("error: %s", error)
 
 
-def _write_merged(root: Path, result: MergeResult) -> tuple[int, int]:
-    """Write the merged listings atomically; (files written, files unchanged)."""
-    written = unchanged = 0
+def load_archive_files(root: Path) -> tuple[list[Listing], dict[dt.date, Path]]:
+    """Every listing under `root` and the file each day lives in.
+
+    Raises `ListingError` for the first invalid file, or for a second file of the same day
+    (its papers would otherwise be listed twice).
+    """
+    listings: list[Listing] = []
+    paths: dict[dt.date, Path] = {}
+    for path in listing_io.iter_listing_files(root):
+        listing = listing_io.load_listing(path)
+        if listing.date in paths:
+            raise ListingError(f"a second listing of {listing.date} (also {paths[listing.date]})",
+                               source=str(path), field="date")
+        paths[listing.date] = path
+        listings.append(listing)
+    return listings, paths
+
+
+def _write_merged(root: Path, result: MergeResult, paths: dict[dt.date, Path]) -> list[str]:
+    """Write the merged listings atomically; one word per listing: written/unchanged/removed.
+
+    A day keeps the file it already had (wherever under `root` it is); a new day gets the
+    standard place. A day left with no papers (its papers moved to an earlier day) is removed
+    rather than kept as an empty page.
+    """
+    outcomes = []
     for listing in result.listings:
-        if listing_io.write_listing(root, listing):
-            written += 1
-        else:
-            unchanged += 1
-    return written, unchanged
+        path = paths.get(listing.date) or listing_io.listing_path(root, listing.date)
+        if not listing.papers:
+            if path.exists():
+                path.unlink()
+                outcomes.append("removed")
+            continue
+        changed = listing_io.write_atomic(path, listing_io.dump_listing(listing))
+        outcomes.append("written" if changed else "unchanged")
+    return outcomes
 
 
 def merge_and_write(root: Path, incoming: list[Listing]) -> int:
@@ -82,7 +109,7 @@ def merge_and_write(root: Path, incoming: list[Listing]) -> int:
     invalid archive file stops the import before any file is written.
     """
     try:
-        existing = listing_io.load_archive(root)
+        existing, paths = load_archive_files(root)
     except ListingError as exc:
         _report([exc])
         log.error("the archive has an invalid listing; nothing written")
@@ -92,9 +119,12 @@ def merge_and_write(root: Path, incoming: list[Listing]) -> int:
         log.info("%s: moved from %s to its earlier day %s", paper_id, from_day, to_day)
     for paper_id, day, kept in result.skipped_later:
         log.info("%s: already listed on %s, not listed again on %s", paper_id, kept, day)
-    written, unchanged = _write_merged(root, result)
-    log.info("%d new papers, %d updated; %d listing files written, %d unchanged (in %s)",
-             result.added, result.updated, written, unchanged, root)
+    outcomes = _write_merged(root, result, paths)
+    removed = outcomes.count("removed")
+    log.info("%d new papers, %d updated; %d listing files written, %d unchanged%s (in %s)",
+             result.added, result.updated, outcomes.count("written"),
+             outcomes.count("unchanged"), f", {removed} emptied and removed" if removed else "",
+             root)
     return EXIT_OK
 
 
@@ -270,11 +300,18 @@ def run_validate(args: argparse.Namespace) -> int:
     files = list(args.files) if args.files else list(listing_io.iter_listing_files(args.listings))
     listings: list[Listing] = []
     problems: list[ListingError | str] = []
+    day_files: dict[dt.date, Path] = {}
     for path in files:
         try:
-            listings.append(listing_io.load_listing(path))
+            listing = listing_io.load_listing(path)
         except ListingError as exc:
             problems.append(exc)
+            continue
+        if listing.date in day_files:
+            problems.append(f"{path}: date: a second listing of {listing.date} "
+                            f"(also {day_files[listing.date]})")
+        day_files.setdefault(listing.date, path)
+        listings.append(listing)
     for paper_id, first, later in find_cross_day_duplicates(listings):
         problems.append(f"paper {paper_id}: listed on {first} and again on {later} "
                         f"(a paper belongs to its first day only)")

@@ -117,7 +117,8 @@ def test_a_paper_is_listed_on_its_first_day_only(tmp_path):
     assert main(["-q", "import", "--listings", str(listings), str(later_path)]) == 0
     assert main(["-q", "import", "--listings", str(listings), str(HF / "2026-08-20.json")]) == 0
     ids = paper_ids(listings)
-    assert ids["2026-08-21"] == []  # both moved to their earlier day
+    assert "2026-08-21" not in ids  # both moved to their earlier day; the empty day is removed
+    assert not (listings / "2026" / "2026-08-21.yaml").exists()
     assert len(ids["2026-08-20"]) == 15
     assert main(["-q", "import", "--listings", str(listings), str(later_path)]) == 0
     assert paper_ids(listings) == ids
@@ -134,6 +135,41 @@ def test_validate_reports_an_id_on_two_days(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "paper 2608.16590: listed on 2026-08-20 and again on 2026-08-22" in err
     assert main(["validate", str(listings / "2026" / "2026-08-20.yaml")]) == 0
+
+
+def test_a_day_keeps_its_file_wherever_it_is(tmp_path):
+    listings = tmp_path / "listings"
+    assert main(["-q", "import", "--listings", str(listings), str(HF / "2026-08-20.json")]) == 0
+    flat = listings / "2026-08-20.yaml"
+    (listings / "2026" / "2026-08-20.yaml").rename(flat)
+    newer = entries()
+    newer[0]["paper"]["upvotes"] = 500
+    path = write_json(tmp_path / "2026-08-20.json", newer)
+    assert main(["-q", "import", "--listings", str(listings), str(path)]) == 0
+    assert [p.relative_to(listings) for p in listings.rglob("*.yaml")] == [Path("2026-08-20.yaml")]
+    assert "upvotes: 500" in flat.read_text(encoding="utf-8")
+
+
+def test_two_files_for_one_day_are_an_error(tmp_path, capsys):
+    listings = tmp_path / "listings"
+    assert main(["-q", "import", "--listings", str(listings), str(HF / "2026-08-20.json")]) == 0
+    copy = listings / "2026-08-20.yaml"
+    copy.write_bytes((listings / "2026" / "2026-08-20.yaml").read_bytes())
+    assert main(["validate", "--listings", str(listings)]) == 1
+    assert "date: a second listing of 2026-08-20" in capsys.readouterr().err
+    before = snapshot(listings)
+    assert main(["-q", "import", "--listings", str(listings), str(HF / "2026-05-29.json")]) == 1
+    assert "a second listing of 2026-08-20" in capsys.readouterr().err
+    assert snapshot(listings) == before
+
+
+def test_json_saved_as_txt_is_detected_by_content(tmp_path):
+    saved = tmp_path / "response.txt"
+    saved.write_text(REAL, encoding="utf-8")
+    listings = tmp_path / "listings"
+    assert main(["-q", "import", "--date", "2026-08-20", "--listings", str(listings),
+                 str(saved)]) == 0
+    assert len(paper_ids(listings)["2026-08-20"]) == 15
 
 
 def test_validate_names_the_bad_file_paper_and_field(tmp_path, capsys):

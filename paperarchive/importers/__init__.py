@@ -20,6 +20,8 @@ from paperarchive.model import Listing, ListingError
 FORMATS = ("hf-json", "page-text", "yaml")
 # Suffixes a directory walk picks up; anything else in a directory is not ours to import.
 INPUT_SUFFIXES = {".json": "hf-json", ".yaml": "yaml", ".yml": "yaml", ".txt": "page-text"}
+# Suffixes that say what a file is; a .txt file may hold anything, so its content decides.
+_TELLING_SUFFIXES = {".json", ".yaml", ".yml"}
 _DAY_IN_NAME_RE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})")
 
 
@@ -34,10 +36,9 @@ class ImportOptions:
 
 
 def detect_format(path: Path, text: str) -> str:
-    """The input format of a file: by suffix, else by its first non-blank character."""
-    by_suffix = INPUT_SUFFIXES.get(path.suffix.lower())
-    if by_suffix:
-        return by_suffix
+    """The input format of a file: by suffix (.json, .yaml), else by its content."""
+    if path.suffix.lower() in _TELLING_SUFFIXES:
+        return INPUT_SUFFIXES[path.suffix.lower()]
     start = text.lstrip()[:1]
     if start in ("[", "{"):
         return "hf-json"
