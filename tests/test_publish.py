@@ -90,6 +90,21 @@ def test_internal_links_point_at_the_site_url(published):
         assert (published / url.removeprefix(SITEURL + "/") / "index.html").is_file(), url
 
 
+def test_canonical_urls_sitemap_and_robots_use_the_site_url(published):
+    for paper in sorted((published / "papers").iterdir())[:3]:
+        page = lxml.html.fromstring((paper / "index.html").read_bytes())
+        expected = f"{SITEURL}/papers/{paper.name}/"
+        assert page.xpath("//link[@rel='canonical']/@href") == [expected]
+        assert page.xpath("//meta[@property='og:url']/@content") == [expected]
+    sitemap = lxml.etree.parse(str(published / "sitemap.xml"))
+    locations = sitemap.xpath("//s:loc/text()",
+                              namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
+    assert f"{SITEURL}/" in locations
+    assert all(location.startswith(f"{SITEURL}/") for location in locations)
+    robots = (published / "robots.txt").read_text()
+    assert f"Sitemap: {SITEURL}/sitemap.xml" in robots.splitlines()
+
+
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 # The feed's own address, its site link, and each item's link and id: all on this site.
 SITE_LINKS = {
@@ -123,6 +138,8 @@ def test_the_search_index_is_part_of_the_published_site(published):
     entry = json.loads((published / "pagefind" / "pagefind-entry.json").read_text())
     papers = [page for page in (published / "papers").iterdir() if page.is_dir()]
     assert entry["languages"]["en"]["page_count"] == len(papers) > 0
+    search = lxml.html.fromstring((published / "search" / "index.html").read_bytes())
+    assert search.xpath("//@data-bundle") == [f"{SITEURL}/pagefind/"]
 
 
 # --- SITEURL validation ----------------------------------------------------------------------
