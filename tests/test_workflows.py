@@ -269,7 +269,8 @@ def test_backfill_dates_are_passed_as_data_not_code(daily, tmp_path):
 
 
 @pytest.mark.parametrize(("status", "title"), [(3, "Listings look incomplete"),
-                                               (1, "Fetch failed"), (2, "Fetch failed")])
+                                               (1, "Fetch failed"), (4, "Fetch failed"),
+                                               (2, "Invalid backfill dates")])
 def test_a_truncated_day_or_a_failed_fetch_fails_the_job_with_an_annotation(
         daily, tmp_path, status, title):
     result, _ = run_fetch_step(daily, tmp_path, status=status)
@@ -323,6 +324,12 @@ def test_an_api_that_keeps_failing_stops_the_run_after_retries(daily, tmp_path):
     assert "::error title=Fetch failed::" in result.stdout
     assert attempts > 1, "the fetch retries before giving up"
     assert not (tmp_path / "content").exists()
+
+
+def test_backfill_dates_the_command_line_refuses_stop_the_run(daily, tmp_path):
+    result = run_real_fetch_step(daily, tmp_path, "http://127.0.0.1:9/unused", "2025-13-01", "")
+    assert result.returncode == 2
+    assert "::error title=Invalid backfill dates::" in result.stdout
 
 
 # --- the commit step's script, run against a throwaway remote --------------------------------
