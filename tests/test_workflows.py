@@ -44,6 +44,17 @@ def step_running(job: dict, text: str) -> dict:
     return matches[0]
 
 
+def strings_in(value) -> list[str]:
+    """Every string value in a parsed YAML tree."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in strings_in(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in strings_in(item)]
+    return []
+
+
 def reference_errors(workflow: dict) -> list[str]:
     """What actionlint would say about dangling names in expressions: jobs, steps, outputs."""
     errors = []
@@ -55,7 +66,8 @@ def reference_errors(workflow: dict) -> list[str]:
         needs = [needs] if isinstance(needs, str) else needs
         errors += [f"{name}: needs unknown job {n}" for n in needs if n not in jobs]
         step_ids = {step["id"] for step in job.get("steps", []) if "id" in step}
-        for expression in EXPRESSION.findall(yaml.safe_dump(job)):
+        expressions = [e for text in strings_in(job) for e in EXPRESSION.findall(text)]
+        for expression in expressions:
             for step_id in re.findall(r"\bsteps\.([\w-]+)", expression):
                 if step_id not in step_ids:
                     errors.append(f"{name}: unknown step {step_id}")
