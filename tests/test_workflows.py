@@ -217,6 +217,10 @@ def test_pip_and_pelican_caches_are_restored(daily):
     assert "github.run_id" in cache["with"]["key"]
     prefix = cache["with"]["restore-keys"].strip()
     assert cache["with"]["key"].startswith(prefix)
+    # Whatever changes what a reader returns must start a fresh cache, never reuse a stale one.
+    for source in ("pelicanconf.py", "publishconf.py", "plugins/**", "paperarchive/**",
+                   "requirements/constraints.txt"):
+        assert f"'{source}'" in prefix, source
 
 
 def test_the_build_uses_publishconf_with_the_pages_url(daily):
