@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -147,9 +148,17 @@ def paper_from_entry(
     try:
         paper = Paper.from_mapping(mapping, position=position)
     except ListingError as exc:
-        field = HF_FIELD_NAMES.get(exc.field or "", exc.field)
-        raise ListingError(exc.message, paper=exc.paper, field=field) from None
+        raise ListingError(exc.message, paper=exc.paper, field=_hf_field(exc.field)) from None
     return day, paper
+
+
+def _hf_field(field: str | None) -> str | None:
+    """Our field name in an error (`keywords[3]`) as the API calls it (`paper.ai_keywords[3]`)."""
+    if not field:
+        return field
+    head = re.match(r"[a-z_]+", field)
+    name = head.group(0) if head else field
+    return HF_FIELD_NAMES.get(name, name) + field[len(name):]
 
 
 def _first(*values: Any) -> Any:
@@ -175,7 +184,11 @@ def _visible_authors(authors: Any, ref: str) -> list[Any] | None:
                                paper=ref, field=f"paper.authors[{index}]")
         if author.get("hidden") is True:
             continue
-        names.append(author.get("name"))
+        name = author.get("name")
+        if not isinstance(name, str):
+            raise ListingError(f"expected text, got {type(name).__name__}",
+                               paper=ref, field=f"paper.authors[{index}].name")
+        names.append(name)
     return names
 
 
