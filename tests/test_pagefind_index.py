@@ -1,8 +1,10 @@
 """The Pagefind indexing step, run against small hand-written sites (no Pelican needed)."""
 
+import gzip
 import json
 
 import pytest
+from pagefind_index.canonical import UnexpectedBundle, canonicalize, decode, encode, read_chunk
 from pagefind_index.pagefind_index import (
     IndexOptions,
     PagefindIndexError,
@@ -80,6 +82,7 @@ def test_options_default_and_pass_through():
 @pytest.mark.parametrize(("value", "message"), [
     ({"bundel_dir": "x"}, "unknown key"),
     ({"enabled": "yes"}, "enabled"),
+    ({"reproducible": 1}, "reproducible"),
     ({"bundle_dir": "../elsewhere"}, "bundle_dir"),
     ({"force_language": "english"}, "force_language"),
     ({"extra_args": "--verbose"}, "extra_args"),
@@ -98,3 +101,87 @@ def test_the_built_site_indexes_every_paper_page_and_nothing_else(built_site):
               if "data-pagefind-body" in page.read_text(encoding="utf-8")]
     assert sorted(bodies) == sorted(paper_pages)
     assert [p.name for p in built_site.iterdir() if p.name.startswith(".pagefind")] == []
+
+
+FILTERED = """<!doctype html><html lang="en"><head><title>{n}</title></head><body>
+<article data-pagefind-body><h1>Paper {n} on {topic}</h1>
+<p data-pagefind-sort="upvotes:{upvotes}" data-pagefind-filter="year:{year}">{upvotes} upvotes</p>
+<p data-pagefind-sort="date:{year}-01-{day:02d}">words</p>
+<a href="/tags/" data-pagefind-filter="topic">{topic}</a>
+<a href="/orgs/" data-pagefind-filter="organisation">{org}</a></article></body></html>"""
+
+
+def write_filtered_site(root, count=40):
+    topics = ["Agents", "Diffusion", "Reasoning", "Robotics", "Speech", "Video", "Vision"]
+    orgs = ["Ai2", "Apple", "NVIDIA", "Qwen", "Tencent"]
+    for n in range(count):
+        page = root / "papers" / f"p{n}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(FILTERED.format(n=n, topic=topics[n % 7], org=orgs[n % 5],
+                                        year=2020 + n % 6, day=1 + n % 28, upvotes=n * 7 % 50),
+                        encoding="utf-8")
+
+
+def bundle_files(bundle):
+    return {str(p.relative_to(bundle)): p.read_bytes()
+            for p in sorted(bundle.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_of_the_same_site_give_the_same_bundle_bytes(tmp_path):
+    write_filtered_site(tmp_path)
+    build_index(tmp_path, IndexOptions())
+    first = bundle_files(tmp_path / "pagefind")
+    for _ in range(3):
+        build_index(tmp_path, IndexOptions())
+        assert bundle_files(tmp_path / "pagefind") == first
+    assert len([name for name in first if name.startswith("filter/")]) == 3
+
+
+def test_filters_keep_every_value_and_page_after_sorting(tmp_path):
+    write_filtered_site(tmp_path)
+    build_index(tmp_path, IndexOptions(reproducible=False))
+    raw = tmp_path / "pagefind"
+
+    def filters(bundle):
+        chunks = {}
+        for path in (bundle / "filter").iterdir():
+            name, values = read_chunk(path)
+            chunks[name] = {value: pages for value, pages in values}
+        return chunks
+
+    before = filters(raw)
+    assert canonicalize(raw) == 4  # three filter chunks and the metadata file renamed
+    after = filters(raw)
+    assert after == before
+    assert list(after["topic"]) == sorted(after["topic"])
+    entry = json.loads((raw / "pagefind-entry.json").read_text())
+    meta = read_chunk(raw / f"pagefind.{entry['languages']['en']['hash']}.pf_meta")
+    assert [name for name, _ in meta[3]] == ["organisation", "topic", "year"]
+    assert [item[0] for item in meta[4]] == ["date", "upvotes"]
+
+
+def test_an_unknown_bundle_layout_is_left_untouched(tmp_path):
+    write_filtered_site(tmp_path, count=5)
+    build_index(tmp_path, IndexOptions(reproducible=False))
+    bundle = tmp_path / "pagefind"
+    chunk = next((bundle / "filter").iterdir())
+    chunk.write_bytes(gzip.compress(b"pagefind_dcd" + encode(["topic", "not a list"])))
+    before = bundle_files(bundle)
+    with pytest.raises(UnexpectedBundle, match="unknown layout"):
+        canonicalize(bundle)
+    assert bundle_files(bundle) == before
+
+
+@pytest.mark.parametrize("value", [
+    0, 23, 24, 255, 256, 65_535, 65_536, 2**32, "", "Agents & Tools", "日本語", b"\x00\xff",
+    [], [1, [2, ["three"]]], ["topic", [["Agents", [0, 5, 300]], ["Video", []]]],
+])
+def test_cbor_subset_round_trips(value):
+    data = encode(value)
+    assert decode(data) == (value, len(data))
+
+
+@pytest.mark.parametrize("data", [b"\xa0", b"\x9f\xff", b"\xf5", b"\x63ab"])
+def test_cbor_outside_the_subset_is_refused(data):
+    with pytest.raises(UnexpectedBundle):
+        decode(data)

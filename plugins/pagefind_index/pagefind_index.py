@@ -13,7 +13,11 @@ Settings (all optional)::
         "bundle_dir": "pagefind", # where the bundle goes, relative to OUTPUT_PATH
         "force_language": "",     # ISO 639-1 code to index everything as one language
         "extra_args": [],         # more Pagefind CLI arguments, passed through as given
+        "reproducible": True,     # sort filter values so equal sites give equal bundles
     }
+
+Pagefind itself writes filter values in a random order (see `canonical`); with `reproducible`
+the bundle is rewritten in a fixed order, so two builds of the same site are byte-identical.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from typing import Any
 
 from pelican import signals
 
+from .canonical import UnexpectedBundle, canonicalize
+
 log = logging.getLogger(__name__)
 
 DEFAULTS: dict[str, Any] = {
@@ -38,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "bundle_dir": "pagefind",
     "force_language": "",
     "extra_args": [],
+    "reproducible": True,
 }
 # Pagefind's own summary lines ("Indexed 120 pages"), logged at info level.
 _SUMMARY_RE = re.compile(r"^\s*Indexed [0-9]+ \w+", re.MULTILINE)
@@ -55,6 +62,7 @@ class IndexOptions:
     bundle_dir: str = "pagefind"
     force_language: str = ""
     extra_args: tuple[str, ...] = ()
+    reproducible: bool = True
 
 
 @dataclass(frozen=True)
@@ -76,8 +84,9 @@ def read_options(settings: Mapping[str, Any]) -> IndexOptions:
             f"known keys: {', '.join(DEFAULTS)}"
         )
     merged = {**DEFAULTS, **raw}
-    if not isinstance(merged["enabled"], bool):
-        raise PagefindIndexError("PAGEFIND_INDEX['enabled']: expected True or False")
+    for flag in ("enabled", "reproducible"):
+        if not isinstance(merged[flag], bool):
+            raise PagefindIndexError(f"PAGEFIND_INDEX[{flag!r}]: expected True or False")
     bundle_dir = merged["bundle_dir"]
     if not isinstance(bundle_dir, str) or not _BUNDLE_DIR_RE.match(bundle_dir):
         raise PagefindIndexError(
@@ -93,7 +102,8 @@ def read_options(settings: Mapping[str, Any]) -> IndexOptions:
         isinstance(arg, str) for arg in extra
     ):
         raise PagefindIndexError("PAGEFIND_INDEX['extra_args']: expected a list of strings")
-    return IndexOptions(merged["enabled"], bundle_dir, language, tuple(extra))
+    return IndexOptions(merged["enabled"], bundle_dir, language, tuple(extra),
+                        merged["reproducible"])
 
 
 def find_executable() -> Path:
@@ -154,6 +164,11 @@ def build_index(site: Path, options: IndexOptions, executable: Path | None = Non
         if "data-pagefind-body" not in output and pages:
             # Without the marker Pagefind indexes every page's <body>: navigation pages too.
             log.warning("pagefind: no page has data-pagefind-body; every page was indexed")
+        if options.reproducible:
+            try:
+                canonicalize(fresh)
+            except UnexpectedBundle as exc:
+                log.warning("pagefind: bundle left as written, not reproducible: %s", exc)
         old = work / "old"
         if target.exists():
             target.rename(old)
