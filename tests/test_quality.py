@@ -281,5 +281,6 @@ def test_day_of_30_papers_fits_the_budget(thirty_paper_day):
     raw = sum(len(f.read_bytes()) for f in files)
     compressed = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
     print(f"\nday page of 30 papers: HTML+CSS {raw} bytes, gzip {compressed} bytes")
-    assert compressed <= BUDGET_BYTES
+    # Holds even uncompressed (the issue allows compressed sizes; this is stricter).
+    assert raw <= BUDGET_BYTES
     assert all(s.get("defer") is not None for s in tree.xpath("//script[@src]"))
