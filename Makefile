@@ -81,4 +81,4 @@ clean: ## Remove build products (output/, cache/, content/papers/)
 distclean: clean ## Also remove the virtualenv
 	rm -rf $(VENV)
 
-.PHONY: help venv render html publish check-siteurl serve test bench golden clean distclean
+.PHONY: help venv render html publish check-siteurl serve test bench golden clean distclean screenshots lighthouse
