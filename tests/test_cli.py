@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -13,7 +14,7 @@ import yaml
 from hf_fake_server import FakeHF
 
 from paperarchive import listing_io
-from paperarchive.cli import main
+from paperarchive.cli import build_parser, days_to_fetch, main
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -413,3 +414,27 @@ def test_allow_empty_still_reports_a_possibly_truncated_day(tmp_path, capsys):
                      "23", "--strict", "--allow-empty",
                      "--listings", str(tmp_path / "listings")]) == 3
     assert "23 papers, exactly a multiple of the page size 23" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["--date", "2026-05-29"], ["2026-05-29"]),
+    (["--recent", "3"], ["2026-05-28", "2026-05-29", "2026-05-30"]),
+    (["--since", "2026-05-30", "--until", "2026-06-01"], ["2026-05-30", "2026-05-31",
+                                                          "2026-06-01"]),
+    (["--since", "2026-05-29"], ["2026-05-29", "2026-05-30"]),
+])
+def test_days_to_fetch(argv, expected):
+    args = build_parser().parse_args(["fetch", *argv])
+    days = days_to_fetch(args, today=dt.date(2026, 5, 30))
+    assert [d.isoformat() for d in days] == expected
+
+
+@pytest.mark.parametrize("argv", [["--since", "2026-06-02", "--until", "2026-06-01"],
+                                  ["--date", "2026-06-01", "--until", "2026-06-02"],
+                                  ["--date", "2026-06-01", "--recent", "2"],
+                                  ["--recent", "0"]])
+def test_fetch_usage_errors_exit_2_without_fetching(argv, tmp_path, capsys):
+    with FakeHF() as fake:
+        assert main(["fetch", *argv, "--api-url", fake.url,
+                     "--listings", str(tmp_path / "listings")]) == 2
+        assert fake.requests == []
