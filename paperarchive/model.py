@@ -126,8 +126,12 @@ def safe_url(value: str | None) -> str | None:
     url = clean_text(value).strip()
     if not url or len(url) > MAX_URL_LENGTH or any(ch.isspace() for ch in url):
         return None
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host, _port = parts.hostname, parts.port
+    except ValueError:  # "http://[x" or a port out of range: not a URL anyone can follow
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
         return None
     return url
 

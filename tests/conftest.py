@@ -7,6 +7,10 @@
 - `browser`: (playwright, context) for Debian's Chromium with a fresh profile, one per session
   (Playwright's sync API allows one instance at a time, so every browser test shares it).
 - `--update-golden`: rewrite golden files instead of comparing (`make golden`).
+
+Hypothesis runs derandomized (the same examples on every run, no example database), so a
+failure reproduces and the suite's time is bounded: profile `dev` (the default) and `ci`
+(more examples, chosen with `HYPOTHESIS_PROFILE=ci`; `make test` in CI sets it).
 """
 
 from __future__ import annotations
@@ -20,7 +24,14 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from hypothesis import HealthCheck, settings
 from site_helpers import FIXTURE_ARCHIVE, FIXTURE_PAGE_SIZE, build_site, parse_page
+
+_HYPOTHESIS = {"derandomize": True, "database": None, "deadline": None,
+               "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much]}
+settings.register_profile("dev", max_examples=40, **_HYPOTHESIS)
+settings.register_profile("ci", max_examples=150, **_HYPOTHESIS)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
