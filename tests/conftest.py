@@ -10,7 +10,7 @@
 
 Hypothesis runs derandomized (the same examples on every run, no example database), so a
 failure reproduces and the suite's time is bounded: profile `dev` (the default) and `ci`
-(more examples, chosen with `HYPOTHESIS_PROFILE=ci`; `make test` in CI sets it).
+(more examples; used when `CI` is set, as on GitHub Actions, or with `HYPOTHESIS_PROFILE=ci`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ _HYPOTHESIS = {"derandomize": True, "database": None, "deadline": None,
                "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much]}
 settings.register_profile("dev", max_examples=40, **_HYPOTHESIS)
 settings.register_profile("ci", max_examples=150, **_HYPOTHESIS)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
