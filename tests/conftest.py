@@ -31,7 +31,8 @@ _HYPOTHESIS = {"derandomize": True, "database": None, "deadline": None,
                "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much]}
 settings.register_profile("dev", max_examples=40, **_HYPOTHESIS)
 settings.register_profile("ci", max_examples=150, **_HYPOTHESIS)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                      or ("ci" if os.environ.get("CI") else "dev"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
