@@ -26,7 +26,7 @@ from paperarchive.feed_check import check_feed
 from paperarchive.feeds import FeedPaper, FeedSite, build_feeds
 from paperarchive.importers.hf_api import parse_hf_json
 from paperarchive.importers.page_text import parse_page_text
-from paperarchive.listing_io import dump_listing, parse_listing
+from paperarchive.listing_io import dump_listing, load_listing, parse_listing
 from paperarchive.mathtext import ALLOWED_ELEMENTS, math_to_html, math_to_text
 from paperarchive.model import (
     MAX_NAME_LENGTH,
@@ -137,11 +137,14 @@ def test_listing_yaml_round_trips_hostile_text(raw):
 
 
 @given(hostile_text())
-def test_hostile_yaml_files_never_crash_the_loader(text):
+def test_hostile_yaml_files_never_crash_the_loader(tmp_path_factory, text):
+    # Written as bytes: a lone surrogate becomes invalid UTF-8, as it would in a real file.
+    path = tmp_path_factory.mktemp("yaml") / "2026-05-29.yaml"
+    path.write_bytes(("date: 2026-05-29\n" + text).encode("utf-8", "surrogatepass"))
     try:
-        parse_listing(text, "2026-05-29.yaml")
+        load_listing(path)
     except ListingError as exc:
-        assert exc.source == "2026-05-29.yaml"
+        assert exc.source == str(path)
 
 
 def hf_entry(raw: dict) -> dict:
