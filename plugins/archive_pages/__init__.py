@@ -6,8 +6,9 @@ On every article read from `content/papers/` (rendered by `paperarchive.render`)
 - `article.listing_day`: the `datetime.date` of the listing the paper appeared in;
 - `article.topics`: a `tuple[paperarchive.model.Topic, ...]`, in taxonomy order.
 
-The feeds and search plugins use exactly these names. It also puts `archive` (an
-`archive.Archive`: days, months, years, topic and organisation groups, built once) into the
+The feeds and search plugins use exactly these names. It fixes `article.url` once (as
+`override_url`), since Pelican would otherwise recompute it on every access. It puts `archive`
+(an `archive.Archive`: days, months, years, topic and organisation groups, built once) into the
 shared template context, adds Jinja filters for URLs (`day_url`, `month_url`, `year_url`,
 `topic_url`, `org_url`, `paper_url`) to every generator, and writes, with the theme's templates:
 

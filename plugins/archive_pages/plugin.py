@@ -59,6 +59,9 @@ def attach_papers(generator: ArticlesGenerator) -> None:
         article.paper = paper
         article.listing_day = day
         article.topics = topics
+        # Pelican recomputes `url` from the settings on every access (a dict copy and a
+        # format); list pages, feeds and related links ask tens of thousands of times.
+        article.override_url = article.url
 
 
 def add_url_filters(generator: Generator) -> None:
