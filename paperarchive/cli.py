@@ -119,7 +119,13 @@ def merge_and_write(root: Path, incoming: list[Listing]) -> int:
         log.info("%s: moved from %s to its earlier day %s", paper_id, from_day, to_day)
     for paper_id, day, kept in result.skipped_later:
         log.info("%s: already listed on %s, not listed again on %s", paper_id, kept, day)
-    outcomes = _write_merged(root, result, paths)
+    try:
+        outcomes = _write_merged(root, result, paths)
+    except OSError as exc:
+        # Each file is replaced atomically, so the archive holds old or new listings, never
+        # half a file; a rerun after fixing the cause finishes the job.
+        log.error("error: cannot write %s: %s", exc.filename or root, exc.strerror or exc)
+        return EXIT_INVALID
     removed = outcomes.count("removed")
     log.info("%d new papers, %d updated; %d listing files written, %d unchanged%s (in %s)",
              result.added, result.updated, outcomes.count("written"),

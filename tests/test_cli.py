@@ -438,3 +438,12 @@ def test_fetch_usage_errors_exit_2_without_fetching(argv, tmp_path, capsys):
         assert main(["fetch", *argv, "--api-url", fake.url,
                      "--listings", str(tmp_path / "listings")]) == 2
         assert fake.requests == []
+
+
+def test_an_unwritable_archive_is_one_error_line(tmp_path, capsys):
+    listings = tmp_path / "listings"
+    listings.mkdir()
+    (listings / "2026").write_text("not a folder", encoding="utf-8")
+    assert main(["-q", "import", "--listings", str(listings), str(HF / "2026-08-20.json")]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and errors[0].startswith("error: cannot write ")
