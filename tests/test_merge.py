@@ -5,6 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from paperarchive.merge import (
     find_cross_day_duplicates,
     merge_archive,
@@ -106,3 +109,35 @@ def test_cross_day_duplicates_are_found():
     listings = [Listing(DAY3, (paper("2605.00001"),)), Listing(DAY1, (paper("2605.00001"),)),
                 Listing(DAY2, (paper("2605.00002"),))]
     assert find_cross_day_duplicates(listings) == [("2605.00001", DAY1, DAY3)]
+
+
+# Property: whatever snapshots arrive, in whatever grouping, each paper ends on its earliest
+# day, with its largest upvote count, and merging the same data again changes nothing.
+SNAPSHOTS = st.lists(
+    st.tuples(st.sampled_from([DAY1, DAY2, DAY3]),
+              st.sampled_from(["2605.00001", "2605.00002", "2605.00003"]),
+              st.none() | st.integers(0, 50)),
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(archive_data=SNAPSHOTS, incoming_data=SNAPSHOTS)
+def test_merge_properties(archive_data, incoming_data):
+    def listings(data):  # one snapshot per listing, in arrival order
+        return [Listing(day, (paper(paper_id, upvotes=upvotes),))
+                for day, paper_id, upvotes in data]
+
+    archive = merge_archive([], listings(archive_data)).listings
+    result = merge_archive(archive, listings(incoming_data))
+    merged = {lst.date: lst for lst in archive} | {lst.date: lst for lst in result.listings}
+    homes = [(lst.date, p) for lst in merged.values() for p in lst.papers]
+    everything = archive_data + incoming_data
+    assert sorted(p.id for _, p in homes) == sorted({pid for _, pid, _ in everything})
+    for day, merged_paper in homes:
+        seen = [(d, up) for d, pid, up in everything if pid == merged_paper.id]
+        assert day == min(d for d, _ in seen)
+        counts = [up for _, up in seen if up is not None]
+        assert merged_paper.upvotes == (max(counts) if counts else None)
+    again = merge_archive(list(merged.values()), listings(incoming_data))
+    assert all(merged[lst.date] == lst for lst in again.listings if lst.papers)
