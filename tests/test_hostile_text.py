@@ -14,10 +14,11 @@ import re
 
 import lxml.etree
 import pytest
+from archive_reader.archive_reader import PaperReader
 from hostile import hostile_text, hostile_url, parse_fragment, unsafe_markup
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from pelican.readers import Readers
+from pelican.readers import MarkdownReader
 from pelican.settings import read_settings
 from site_helpers import REPO
 
@@ -201,19 +202,22 @@ def test_a_copied_page_with_hostile_lines_imports_clean_or_fails_located(title, 
 # --- Rendering: Markdown, MathML, BibTeX, feeds -----------------------------------------------
 
 @pytest.fixture(scope="module")
-def markdown_reader():
-    """The reader Pelican uses for `.md` files, with the repository's settings."""
+def readers():
+    """Both readers a build may use for `.md` files, with the repository's settings: the
+    `archive_reader` fast path (what the site uses) and Pelican's Python-Markdown reader."""
     settings = read_settings(str(REPO / "pelicanconf.py"))
-    return Readers(settings).readers["md"]
+    return PaperReader(settings), MarkdownReader(settings)
 
 
 @given(valid_raw_papers)
-def test_rendered_markdown_reads_back_as_the_same_text(markdown_reader, tmp_path_factory, raw):
+def test_rendered_markdown_reads_back_as_the_same_text(readers, tmp_path_factory, raw):
     paper = valid_papers(raw)
     path = tmp_path_factory.mktemp("md") / f"{paper.id}.md"
     path.write_text(render_paper(paper, DAY, (Topic("t", "{{ 7*7 }} <b>x</b>"),)),
                     encoding="utf-8")
-    content, metadata = markdown_reader.read(str(path))
+    fast, markdown = (reader.read(str(path)) for reader in readers)
+    assert fast == markdown
+    content, metadata = fast
     assert metadata["title"] == paper.title
     assert metadata["paper-id"] == paper.id
     root = parse_fragment(content)
