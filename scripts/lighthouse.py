@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=Path("output"), help="built site")
     parser.add_argument("--reports", type=Path, default=Path("lighthouse"), help="JSON reports")
     parser.add_argument("--min", type=float, default=0.95, help="lowest acceptable score")
+    parser.add_argument("--port", type=int, default=0,
+                        help="serve on this port (to match a SITEURL the site was built with)")
     args = parser.parse_args(argv)
     if not LIGHTHOUSE.exists():
         print("lighthouse is not installed: run `npm ci`", file=sys.stderr)
@@ -54,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = {name: path for name, path in pick_pages(args.output).items() if name != "search"}
     failed = False
     print(f"{'page':8} " + " ".join(f"{c:>14}" for c in CATEGORIES))
-    with serve(args.output) as base:
+    with serve(args.output, args.port) as base:
         for name, path in pages.items():
             scores = run_lighthouse(base + path, args.reports / f"{name}.json")
             failed |= any(score is None or score < args.min for score in scores.values())

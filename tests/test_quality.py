@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gzip
 import json
@@ -35,6 +36,8 @@ from paperarchive.synthetic import SyntheticSpec, generate_listings
 # Largest inline script allowed in <head> (the theme choice, applied before first paint).
 MAX_INLINE_HEAD_SCRIPT = 300
 BUDGET_BYTES = 60 * 1024
+MATH_TITLE = r"Attention in $O(n \log n)$ for \(\alpha\)-Entmax <Models>"
+MATH_ABSTRACT = r"We bound $\sum_{i=1}^n x_i^2 < 1$ with \textsc{Fast} & cheap steps; costs $5."
 
 
 def first(output: Path, pattern: str) -> str:
@@ -264,6 +267,9 @@ def thirty_paper_day(tmp_path_factory) -> tuple[Path, str]:
     work = tmp_path_factory.mktemp("budget")
     spec = SyntheticSpec(papers=60, per_day=30, seed=7, start=dt.date(2026, 3, 2))
     papers = tuple(islice((p for listing in generate_listings(spec) for p in listing.papers), 30))
+    # One paper with TeX in its title and abstract, for the math test.
+    papers = (dataclasses.replace(papers[0], title=MATH_TITLE, abstract=MATH_ABSTRACT),
+              *papers[1:])
     write_listing(work / "listings", Listing(date=dt.date(2026, 3, 2), papers=papers))
     return build_site(work / "listings", work), "2026/03/02/index.html"
 
@@ -284,3 +290,44 @@ def test_day_of_30_papers_fits_the_budget(thirty_paper_day):
     # Holds even uncompressed (the issue allows compressed sizes; this is stricter).
     assert raw <= BUDGET_BYTES
     assert all(s.get("defer") is not None for s in tree.xpath("//script[@src]"))
+
+
+def test_math_renders_as_mathml_and_stays_text_where_markup_cannot_go(thirty_paper_day):
+    output, day = thirty_paper_day
+    paper_id = lxml_html.parse(str(output / day)).xpath(
+        "//a[contains(., 'Entmax')]/@href")[0].rstrip("/").rsplit("/", 1)[1]
+    tree = lxml_html.parse(str(output / "papers" / paper_id / "index.html"))
+    [h1] = tree.xpath("//h1")
+    assert len(h1.xpath(".//math")) == 2
+    assert "O(n \\log n)" in h1.xpath("string(.//annotation)")
+    assert h1.xpath("string(.)").startswith("Attention in ")
+    assert "<Models>" in h1.xpath("string(.)")
+    abstract = tree.xpath("//section[@class='paper-abstract']//p")[0]
+    assert abstract.xpath(".//math//msup | .//math//msubsup")
+    assert "Fast & cheap steps; costs $5." in abstract.xpath("string(.)")
+    assert "textsc" not in abstract.xpath("string(.)")
+    # Where markup cannot go, the TeX source is plain text.
+    title = tree.findtext(".//title")
+    assert title.startswith("Attention in O(n \\log n) for \\alpha-Entmax <Models>")
+    ld = json.loads(tree.xpath("//script[@type='application/ld+json']/text()")[0])
+    assert ld["name"].startswith("Attention in O(n \\log n)")
+    assert "$" in tree.xpath("string(//pre[@id='bibtex'])")  # BibTeX keeps $...$ for LaTeX
+    # MathML in HTML is checked too.
+    if VNU_JAR.exists() and java_available():
+        assert run_vnu([output / day, output / "papers" / paper_id / "index.html"]) == []
+
+
+@pytest.mark.browser
+def test_no_page_scrolls_sideways_at_360_pixels(browser, site_url, page_kinds):
+    page = browser[1].new_page()
+    page.set_viewport_size({"width": 360, "height": 740})
+    try:
+        wide = []
+        for kind, url in page_kinds.items():
+            page.goto(site_url + url, wait_until="load")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 360:
+                wide.append(f"{kind} {url}: {width}px")
+    finally:
+        page.close()
+    assert not wide, "pages wider than a 360px phone:\n" + "\n".join(wide)
