@@ -34,7 +34,8 @@ $(VENV)/.test-installed: requirements/test.in requirements/site.in requirements/
 venv: $(VENV)/.site-installed ## Create the virtualenv with the site's pinned dependencies
 
 render: $(VENV)/.site-installed ## Render content/listings to Markdown under content/papers
-	$(BIN)/python scripts/archive.py render --listings $(LISTINGS) --papers $(PAPERS)
+	$(BIN)/python scripts/archive.py render --listings $(LISTINGS) --papers $(PAPERS) \
+		--topic-cache cache/topics.json
 
 html: render ## Build the site into output/
 	$(BIN)/pelican --settings $(CONF) --output $(OUTPUT)

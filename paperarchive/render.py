@@ -42,6 +42,7 @@ from pathlib import Path
 from paperarchive.listing_io import write_atomic
 from paperarchive.model import Listing, Paper, Topic
 from paperarchive.taxonomy import Taxonomy, topics_for
+from paperarchive.topic_cache import TopicCache
 
 log = logging.getLogger(__name__)
 
@@ -128,8 +129,14 @@ class RenderReport:
     duplicates: int
 
 
-def render_articles(listings: Iterable[Listing], taxonomy: Taxonomy) -> dict[Path, str]:
-    """Relative path -> Markdown for every paper, each listed once, on its first day."""
+def render_articles(listings: Iterable[Listing], taxonomy: Taxonomy,
+                    topic_cache: TopicCache | None = None) -> dict[Path, str]:
+    """Relative path -> Markdown for every paper, each listed once, on its first day.
+
+    With `topic_cache` (for `taxonomy`), papers seen in an earlier render skip topic matching.
+    """
+    match_topics = topic_cache.topics_for if topic_cache is not None else (
+        lambda paper: topics_for(paper, taxonomy))
     articles: dict[Path, str] = {}
     first_day: dict[str, dt.date] = {}
     for listing in sorted(listings, key=lambda listing: listing.date):
@@ -140,14 +147,23 @@ def render_articles(listings: Iterable[Listing], taxonomy: Taxonomy) -> dict[Pat
                 continue
             first_day[paper.id] = listing.date
             path = paper_path(Path(), listing.date, paper.id)
-            articles[path] = render_paper(paper, listing.date, topics_for(paper, taxonomy))
+            articles[path] = render_paper(paper, listing.date, match_topics(paper))
     return articles
 
 
-def render_archive(listings: Iterable[Listing], root: Path, taxonomy: Taxonomy) -> RenderReport:
-    """Write every paper's article under `root`; remove articles no listing has any more."""
+def render_archive(listings: Iterable[Listing], root: Path, taxonomy: Taxonomy,
+                   topic_cache: Path | None = None) -> RenderReport:
+    """Write every paper's article under `root`; remove articles no listing has any more.
+
+    `topic_cache` is a file keeping each paper's topics between renders (see `topic_cache`).
+    """
     listings = list(listings)
-    articles = render_articles(listings, taxonomy)
+    cache = TopicCache.load(topic_cache, taxonomy) if topic_cache is not None else None
+    articles = render_articles(listings, taxonomy, cache)
+    if cache is not None and topic_cache is not None:
+        cache.save(topic_cache)
+        log.info("render: topics of %d papers matched, %d from the cache", cache.misses,
+                 cache.hits)
     root.mkdir(parents=True, exist_ok=True)  # Pelican needs its content folder, even empty
     # Articles are regenerated from the listings on every build: no fsync needed.
     written = sum(write_atomic(root / path, text, durable=False)

@@ -38,6 +38,9 @@ def add_render_command(subparsers: argparse._SubParsersAction) -> None:
                         help="where the articles go (default: %(default)s)")
     parser.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="FILE",
                         help="the curated topics (default: %(default)s)")
+    parser.add_argument("--topic-cache", type=Path, default=None, metavar="FILE",
+                        help="keep each paper's topics in FILE between renders, so only new or "
+                             "changed papers are matched (`make render` uses cache/topics.json)")
     parser.set_defaults(handler=run_render)
 
 
@@ -48,7 +51,7 @@ def run_render(args: argparse.Namespace) -> int:
     except (ListingError, TaxonomyError) as exc:
         log.error("error: %s", exc)
         return EXIT_INVALID
-    report = render_archive(listings, args.papers, taxonomy)
+    report = render_archive(listings, args.papers, taxonomy, topic_cache=args.topic_cache)
     log.info("render: %d papers from %d listings; %d written, %d removed, %d duplicates skipped",
              report.papers, len(listings), report.written, report.removed, report.duplicates)
     return EXIT_OK

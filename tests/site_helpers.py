@@ -33,15 +33,18 @@ def build_site(
     taxonomy: Path = FIXTURE_TAXONOMY,
     settings: dict[str, Any] | None = None,
     conf: str = "pelicanconf",
+    topic_cache: bool = False,
 ) -> Path:
     """Render `listings` and run Pelican with the repository's settings; return output/.
 
     `settings` override the repository's settings (values must have a Python `repr`);
-    `conf` is the settings module to start from (`pelicanconf` or `publishconf`).
+    `conf` is the settings module to start from (`pelicanconf` or `publishconf`);
+    `topic_cache` keeps the render's topic cache in `workdir/cache/`, as `make render` does.
     """
     content = workdir / "content"
     output = workdir / "output"
-    render_archive(load_archive(listings), content / "papers", load_taxonomy(taxonomy))
+    render_archive(load_archive(listings), content / "papers", load_taxonomy(taxonomy),
+                   topic_cache=workdir / "cache" / "topics.json" if topic_cache else None)
     overrides = {
         "PATH": str(content),
         "OUTPUT_PATH": str(output),
