@@ -16,6 +16,7 @@ It leaves paragraphs, Markdown and page layout to the templates and `render`.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import xml.etree.ElementTree as ET
@@ -77,6 +78,9 @@ def has_math(text: str) -> bool:
     return any(m.group("escaped") is None for m in _MATH_RE.finditer(text))
 
 
+# Pure functions of one string, called for every title in every list a paper appears in (its
+# page, its day, its topics, its neighbours' related lists): cached, they run once a title.
+@functools.lru_cache(maxsize=1 << 16)
 def math_to_html(text: str | None) -> Markup:
     """`text` as safe HTML: prose escaped, math spans as sanitised MathML.
 
@@ -88,6 +92,7 @@ def math_to_html(text: str | None) -> Markup:
     return Markup("".join(_html_parts(text)))  # noqa: S704
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def math_to_text(text: str | None) -> str:
     """`text` as plain text for places that cannot hold markup (`<title>`, meta tags, feeds).
 
