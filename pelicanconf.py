@@ -77,6 +77,7 @@ WITH_FUTURE_DATES = True  # a listing day is never a draft, whatever today's dat
 PAGEFIND_INDEX = {  # README "Search"; only paper pages (data-pagefind-body) are indexed
     "enabled": True,  # False skips indexing, e.g. for quick local rebuilds
     "bundle_dir": "pagefind",  # output/pagefind/, loaded by theme/static/js/search.js
+    "glob": "papers/**/*.html",  # only paper pages carry data-pagefind-body: read only them
 }
 
 # --- Feeds: the archive_feeds plugin owns them, Pelican writes none ---

@@ -65,6 +65,16 @@ def test_a_failed_run_keeps_the_previous_bundle_and_says_why(tmp_path):
     assert [p.name for p in site.iterdir() if p.name.startswith(".")] == []
 
 
+def test_the_glob_limits_which_files_are_read(tmp_path, caplog):
+    caplog.set_level("INFO")
+    write_site(tmp_path, {"a": ("Sparse Attention", "We prune heads."),
+                          "b": ("Dense Retrieval", "We embed passages.")})
+    assert build_index(tmp_path, IndexOptions(glob="papers/a/*.html")).pages == 1
+    assert build_index(tmp_path, IndexOptions(glob="nothing/**/*.html")).pages == 0
+    assert "no HTML file matches 'nothing/**/*.html'" in caplog.text
+    assert not (tmp_path / "pagefind").exists()
+
+
 def test_missing_site_folder_is_named(tmp_path):
     with pytest.raises(PagefindIndexError, match="does not exist"):
         build_index(tmp_path / "nope", IndexOptions())
@@ -74,9 +84,10 @@ def test_options_default_and_pass_through():
     assert read_options({}) == IndexOptions()
     options = read_options({"PAGEFIND_INDEX": {"bundle_dir": "search-index",
                                                "force_language": "en",
+                                               "glob": "papers/**/*.html",
                                                "extra_args": ["--verbose"]}})
     command = pagefind_command("pf", "out", "out/x", options)
-    assert command[-3:] == ["--force-language", "en", "--verbose"]
+    assert command[-5:] == ["--force-language", "en", "--glob", "papers/**/*.html", "--verbose"]
 
 
 @pytest.mark.parametrize(("value", "message"), [
@@ -86,6 +97,7 @@ def test_options_default_and_pass_through():
     ({"bundle_dir": "../elsewhere"}, "bundle_dir"),
     ({"force_language": "english"}, "force_language"),
     ({"extra_args": "--verbose"}, "extra_args"),
+    ({"glob": "../**/*.html"}, "glob"),
     (["enabled"], "expected a dict"),
 ])
 def test_bad_settings_name_the_key(value, message):
@@ -185,3 +197,12 @@ def test_cbor_subset_round_trips(value):
 def test_cbor_outside_the_subset_is_refused(data):
     with pytest.raises(UnexpectedBundle):
         decode(data)
+
+
+def test_an_empty_archive_still_builds_without_a_search_bundle(tmp_path):
+    from site_helpers import build_site
+
+    (tmp_path / "listings").mkdir()
+    output = build_site(tmp_path / "listings", tmp_path / "work")
+    assert (output / "search" / "index.html").is_file()
+    assert not (output / "pagefind").exists()

@@ -12,6 +12,7 @@ Settings (all optional)::
         "enabled": True,          # False skips indexing (e.g. for quick autoreload builds)
         "bundle_dir": "pagefind", # where the bundle goes, relative to OUTPUT_PATH
         "force_language": "",     # ISO 639-1 code to index everything as one language
+        "glob": "",               # which HTML files Pagefind reads (default: all of them)
         "extra_args": [],         # more Pagefind CLI arguments, passed through as given
         "reproducible": True,     # sort filter values so equal sites give equal bundles
     }
@@ -43,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "enabled": True,
     "bundle_dir": "pagefind",
     "force_language": "",
+    "glob": "",
     "extra_args": [],
     "reproducible": True,
 }
@@ -61,6 +63,7 @@ class IndexOptions:
     enabled: bool = True
     bundle_dir: str = "pagefind"
     force_language: str = ""
+    glob: str = ""
     extra_args: tuple[str, ...] = ()
     reproducible: bool = True
 
@@ -97,12 +100,17 @@ def read_options(settings: Mapping[str, Any]) -> IndexOptions:
         raise PagefindIndexError(
             f"PAGEFIND_INDEX['force_language']: expected an ISO 639-1 code, got {language!r}"
         )
+    glob = merged["glob"]
+    if not isinstance(glob, str) or glob.startswith("/") or ".." in glob.split("/"):
+        raise PagefindIndexError(
+            f"PAGEFIND_INDEX['glob']: expected a pattern inside the site, got {glob!r}"
+        )
     extra = merged["extra_args"]
     if isinstance(extra, str) or not isinstance(extra, Sequence) or not all(
         isinstance(arg, str) for arg in extra
     ):
         raise PagefindIndexError("PAGEFIND_INDEX['extra_args']: expected a list of strings")
-    return IndexOptions(merged["enabled"], bundle_dir, language, tuple(extra),
+    return IndexOptions(merged["enabled"], bundle_dir, language, glob, tuple(extra),
                         merged["reproducible"])
 
 
@@ -128,6 +136,8 @@ def pagefind_command(
     command = [str(executable), "--site", str(site), "--output-path", str(bundle)]
     if options.force_language:
         command += ["--force-language", options.force_language]
+    if options.glob:
+        command += ["--glob", options.glob]
     return [*command, *options.extra_args]
 
 
@@ -142,6 +152,13 @@ def build_index(site: Path, options: IndexOptions, executable: Path | None = Non
     if not site.is_dir():
         raise PagefindIndexError(f"{site}: the site folder does not exist")
     target = site / options.bundle_dir
+    if not any(site.glob(options.glob or "**/*.html")):
+        # Pagefind exits with an error when it finds nothing to index; an empty archive is
+        # still a valid site (not even worth a warning), so it just gets no search bundle.
+        log.info("pagefind: no HTML file matches %r in %s; no search index written",
+                    options.glob or "**/*.html", site)
+        shutil.rmtree(target, ignore_errors=True)
+        return IndexStats(pages=0, files=0, bytes=0)
     work = Path(tempfile.mkdtemp(prefix=f".{options.bundle_dir}.", dir=site))
     fresh = work / "bundle"
     try:
@@ -161,7 +178,7 @@ def build_index(site: Path, options: IndexOptions, executable: Path | None = Non
             log.info("pagefind: %s", line.strip())
         pages_match = _PAGES_RE.search(output)
         pages = int(pages_match.group(1)) if pages_match else 0
-        if "data-pagefind-body" not in output and pages:
+        if "data-pagefind-body" not in output:
             # Without the marker Pagefind indexes every page's <body>: navigation pages too.
             log.warning("pagefind: no page has data-pagefind-body; every page was indexed")
         if options.reproducible:
