@@ -38,6 +38,7 @@ THEME_STATIC_DIR = "theme"  # theme/static/ is copied to output/theme/
 PLUGIN_PATHS = [os.path.join(_ROOT, "plugins")]  # our plugins
 PLUGINS = [  # archive_pages first: it sets article.paper for the others
     "archive_pages",
+    "archive_cache",  # an unreadable content cache (a killed build) is dropped, not a crash
     "archive_reader",  # reads our generated Markdown without Python-Markdown (same HTML)
     "archive_feeds",  # RSS/Atom under feeds/, after every article is known
     "archive_related",  # "more from this day/topic" on paper pages, in one pass
