@@ -25,7 +25,7 @@ from paperarchive.importers import FORMATS, ImportOptions, expand_inputs, read_i
 from paperarchive.importers.hf_api import listings_from_entries
 from paperarchive.merge import MergeResult, find_cross_day_duplicates, merge_archive
 from paperarchive.model import Listing, ListingError
-from paperarchive.render_command import add_render_command
+from paperarchive.render_command import add_render_command, add_topics_command
 
 log = logging.getLogger("paperarchive")
 
@@ -335,6 +335,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_fetch_command,
     add_validate_command,
     add_render_command,
+    add_topics_command,
 ]
 
 

@@ -1,19 +1,23 @@
-"""The `render` subcommand: every listing to Markdown articles under `content/papers/`.
+"""The `render` and `topics` subcommands: listings to Markdown, and the taxonomy at work.
 
-Owns the command-line options of rendering and how its outcome is reported; `cli` lists
-`add_render_command` in its `COMMANDS`. The work lives in `render` and `taxonomy`.
+`render` writes every listing as Markdown articles under `content/papers/`; `topics` reports
+how many papers each curated topic gets, or why given papers got theirs, for whoever edits
+`taxonomy.yaml`. Owns their command-line options and output; `cli` lists `add_render_command`
+and `add_topics_command` in its `COMMANDS`. The work lives in `render` and `taxonomy`.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import sys
+from collections import Counter
 from pathlib import Path
 
 from paperarchive import listing_io
 from paperarchive.model import ListingError
 from paperarchive.render import render_archive
-from paperarchive.taxonomy import TaxonomyError, load_taxonomy
+from paperarchive.taxonomy import TaxonomyError, explain_topics, load_taxonomy, topics_for
 
 log = logging.getLogger("paperarchive")
 
@@ -54,4 +58,60 @@ def run_render(args: argparse.Namespace) -> int:
     report = render_archive(listings, args.papers, taxonomy, topic_cache=args.topic_cache)
     log.info("render: %d papers from %d listings; %d written, %d removed, %d duplicates skipped",
              report.papers, len(listings), report.written, report.removed, report.duplicates)
+    return EXIT_OK
+
+
+def add_topics_command(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "topics",
+        help="papers per topic, or why given papers have their topics",
+        description="Without ids: each topic of --taxonomy with the number of papers of "
+                    "--listings it matches, then the papers with no topic. With ids: each "
+                    "paper's topics and the terms that matched (title, keyword or abstract).",
+    )
+    parser.add_argument("ids", nargs="*", metavar="ID", help="paper ids to explain")
+    parser.add_argument("--listings", type=Path, default=DEFAULT_LISTINGS, metavar="DIR",
+                        help="the listings folder (default: %(default)s)")
+    parser.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="FILE",
+                        help="the curated topics (default: %(default)s)")
+    parser.set_defaults(handler=run_topics)
+
+
+def run_topics(args: argparse.Namespace) -> int:
+    try:
+        taxonomy = load_taxonomy(args.taxonomy)
+        listings = listing_io.load_archive(args.listings)
+    except (ListingError, TaxonomyError) as exc:
+        log.error("error: %s", exc)
+        return EXIT_INVALID
+    papers = {paper.id: paper for listing in listings for paper in listing.papers}
+    out = sys.stdout
+    if args.ids:
+        unknown = [paper_id for paper_id in args.ids if paper_id not in papers]
+        if unknown:
+            log.error("error: not in %s: %s", args.listings, ", ".join(unknown))
+            return EXIT_INVALID
+        for paper_id in args.ids:
+            paper = papers[paper_id]
+            out.write(f"{paper.id}  {paper.title}\n")
+            matches = explain_topics(paper, taxonomy)
+            for match in matches:
+                out.write(f"  {match.topic.slug}: {match.field}: {'; '.join(match.matched)}\n")
+            if not matches:
+                out.write("  (no topic)\n")
+        return EXIT_OK
+    counts: Counter[str] = Counter()
+    untagged = []
+    for paper in papers.values():
+        topics = topics_for(paper, taxonomy)
+        counts.update(topic.slug for topic in topics)
+        if not topics:
+            untagged.append(paper)
+    total = len(papers) or 1
+    for topic in taxonomy.topics:
+        count = counts[topic.slug]
+        out.write(f"{count:6d} {100 * count / total:5.1f}%  {topic.slug}  ({topic.name})\n")
+    out.write(f"{len(untagged):6d} {100 * len(untagged) / total:5.1f}%  (no topic)\n")
+    for paper in untagged:
+        out.write(f"         {paper.id}  {paper.title}\n")
     return EXIT_OK

@@ -82,6 +82,34 @@ def topics_for(paper: Paper, taxonomy: Taxonomy) -> tuple[Topic, ...]:
     return tuple(rule.topic for rule in taxonomy.rules if rule.matches(paper))
 
 
+@dataclass(frozen=True)
+class TopicMatch:
+    """Why a paper has a topic: where its terms matched ("title", "keyword" or "abstract")
+    and the text they matched there."""
+
+    topic: Topic
+    field: str
+    matched: tuple[str, ...]
+
+
+def explain_topics(paper: Paper, taxonomy: Taxonomy) -> tuple[TopicMatch, ...]:
+    """For each of the paper's topics (as `topics_for` gives them), the evidence for it."""
+    found = []
+    for rule in taxonomy.rules:
+        if not rule.matches(paper):
+            continue
+        title = tuple(m.group() for m in rule.regex.finditer(paper.title))
+        keywords = tuple(k for k in paper.keywords if rule.regex.search(k))
+        if title:
+            found.append(TopicMatch(rule.topic, "title", title))
+        elif keywords:
+            found.append(TopicMatch(rule.topic, "keyword", keywords))
+        else:
+            found.append(TopicMatch(rule.topic, "abstract",
+                                    tuple(m.group() for m in rule.regex.finditer(paper.abstract))))
+    return tuple(found)
+
+
 def compile_terms(aliases: tuple[str, ...], patterns: tuple[str, ...]) -> re.Pattern[str]:
     """One case-insensitive expression for a topic's aliases and patterns.
 

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from paperarchive.model import Paper, Topic
-from paperarchive.taxonomy import TaxonomyError, load_taxonomy, parse_taxonomy, topics_for
+from paperarchive.taxonomy import (
+    TaxonomyError,
+    explain_topics,
+    load_taxonomy,
+    parse_taxonomy,
+    topics_for,
+)
 
 REPO_TAXONOMY = Path(__file__).resolve().parent.parent / "taxonomy.yaml"
 
@@ -111,3 +117,37 @@ def test_shipped_taxonomy_is_valid_and_curated():
 def test_shipped_taxonomy_recognises_real_titles(title, expected):
     taxonomy = load_taxonomy(REPO_TAXONOMY)
     assert expected in {topic.slug for topic in topics_for(paper(title=title), taxonomy)}
+
+
+def test_explain_topics_says_where_each_topic_matched():
+    taxonomy = parse_taxonomy(SMALL, "t.yaml")
+    p = paper(title="Humanoid control", keywords=["gaussian splatting"],
+              abstract="We train with RL.")
+    assert [(m.topic.slug, m.field, m.matched) for m in explain_topics(p, taxonomy)] == [
+        ("robotics", "title", ("Humanoid",)),
+        ("3d", "keyword", ("gaussian splatting",)),
+        ("reinforcement-learning", "abstract", ("RL",)),
+    ]
+    assert [m.topic for m in explain_topics(p, taxonomy)] == list(topics_for(p, taxonomy))
+
+
+def test_topics_command_counts_and_explains(capsys):
+    from site_helpers import FIXTURE_ARCHIVE, FIXTURE_TAXONOMY
+
+    from paperarchive.cli import main
+    from paperarchive.listing_io import load_archive
+
+    common = ["--listings", str(FIXTURE_ARCHIVE), "--taxonomy", str(FIXTURE_TAXONOMY)]
+    assert main(["topics", *common]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    counts = {line.split()[2]: int(line.split()[0]) for line in lines if "%  " in line}
+    taxonomy = load_taxonomy(FIXTURE_TAXONOMY)
+    papers = [p for listing in load_archive(FIXTURE_ARCHIVE) for p in listing.papers]
+    for topic in taxonomy.topics:
+        assert counts[topic.slug] == sum(topic in topics_for(p, taxonomy) for p in papers)
+    assert counts["(no"] == sum(not topics_for(p, taxonomy) for p in papers) == 1
+    assert main(["topics", *common, "2606.03102"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2606.03102  ")
+    assert "  large-language-models: " in out
+    assert main(["topics", *common, "9999.99999"]) == 1
