@@ -39,6 +39,7 @@ PLUGIN_PATHS = [os.path.join(_ROOT, "plugins")]  # our plugins
 PLUGINS = [  # archive_pages first: it sets article.paper for the others
     "archive_pages",
     "archive_cache",  # an unreadable content cache (a killed build) is dropped, not a crash
+    "archive_writer",  # every page written to a temp file and renamed: never half a page
     "archive_reader",  # reads our generated Markdown without Python-Markdown (same HTML)
     "archive_feeds",  # RSS/Atom under feeds/, after every article is known
     "archive_related",  # "more from this day/topic" on paper pages, in one pass

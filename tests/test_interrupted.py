@@ -67,6 +67,27 @@ from pelican import main
 main(sys.argv[2:])
 """
 
+# Runs Pelican with page writing paused half-way through the tenth page.
+PAGE_WRAPPER = """
+import sys, time
+sys.path.insert(0, {repo!r})
+sys.path.insert(0, {plugins!r})
+from archive_writer import archive_writer
+marker, calls = sys.argv[1], []
+real_write = archive_writer.AtomicFile.write
+def half_write(self, text):
+    calls.append(self.path)
+    if len(calls) < 10:
+        return real_write(self, text)
+    real_write(self, text[: len(text) // 2])
+    self.handle.flush()
+    open(marker, "w").close()
+    time.sleep(120)
+archive_writer.AtomicFile.write = half_write
+from pelican import main
+main(sys.argv[2:])
+"""
+
 
 def run_until_paused(code: str, args: list[str], marker: Path, cwd: Path) -> None:
     """Start `code` in a child Python, wait for it to reach its pause, then SIGKILL it."""
@@ -189,6 +210,21 @@ def test_a_build_killed_while_saving_its_cache_recovers(clean_build, tmp_path):
     assert snapshot(workdir / "output") == snapshot(clean_build / "output")
     second = rebuild(workdir)  # and the cache it wrote is good
     assert "archive_cache" not in second.stdout + second.stderr
+
+
+def test_a_build_killed_while_writing_a_page_leaves_no_half_page(clean_build, tmp_path):
+    workdir = copy_build(clean_build, tmp_path / "build")
+    code = PAGE_WRAPPER.format(repo=str(REPO), plugins=str(REPO / "plugins"))
+    run_until_paused(code, ["--settings", "testconf.py"], tmp_path / "paused", workdir)
+    output = workdir / "output"
+    pages = sorted(output.rglob("*.html"))
+    temps = sorted(output.rglob(".*.tmp"))
+    assert len(pages) == 9 and len(temps) == 1  # nine pages done, the tenth in its temp file
+    for page in pages:
+        assert page.read_bytes().rstrip().endswith(b"</html>"), page
+    result = rebuild(workdir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert snapshot(output) == snapshot(clean_build / "output")  # the temp file is gone too
 
 
 def test_remove_unreadable_caches_keeps_good_files_and_respects_settings(tmp_path):
