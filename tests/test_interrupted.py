@@ -228,16 +228,18 @@ def test_a_build_killed_while_writing_a_page_leaves_no_half_page(clean_build, tm
 
 
 def test_remove_unreadable_caches_keeps_good_files_and_respects_settings(tmp_path):
-    good = tmp_path / "Good"
+    good = tmp_path / "ArticlesGenerator-Readers"
     good.write_bytes(gzip.compress(pickle.dumps({"a": 1})))
-    bad = tmp_path / "Bad"
+    bad = tmp_path / "PagesGenerator-Readers"
     bad.write_bytes(good.read_bytes()[:10])
+    other = tmp_path / "topics.json"  # another plugin's cache: not ours to judge
+    other.write_text('{"a": 1}', encoding="utf-8")
     settings = {"CACHE_PATH": str(tmp_path), "LOAD_CONTENT_CACHE": False, "GZIP_CACHE": True}
     assert remove_unreadable_caches(settings) == []  # not loading the cache: nothing to check
     assert remove_unreadable_caches({**settings, "LOAD_CONTENT_CACHE": True}) == [bad]
     assert good.exists() and not bad.exists()
-    plain = tmp_path / "Plain"
+    plain = tmp_path / "StaticGenerator"
     plain.write_bytes(pickle.dumps({"b": 2}))
     assert remove_unreadable_caches({**settings, "LOAD_CONTENT_CACHE": True,
                                      "GZIP_CACHE": False}) == [good]
-    assert plain.exists()
+    assert plain.exists() and other.exists()

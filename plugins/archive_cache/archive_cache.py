@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import logging
 import pickle
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,10 @@ from typing import Any
 from pelican import signals
 
 log = logging.getLogger(__name__)
+
+# The files Pelican's cachers write: `<Generator class>` and `<Generator class>-Readers`.
+# Other files in CACHE_PATH belong to other plugins and are left alone.
+PELICAN_CACHE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*Generator(?:-Readers)?$")
 
 
 def cache_problem(path: Path, *, gzipped: bool) -> str | None:
@@ -46,7 +51,8 @@ def remove_unreadable_caches(settings: Mapping[str, Any]) -> list[Path]:
     if not cache.is_dir():
         return []
     removed = []
-    for path in sorted(p for p in cache.iterdir() if p.is_file()):
+    for path in sorted(p for p in cache.iterdir()
+                       if p.is_file() and PELICAN_CACHE_RE.match(p.name)):
         problem = cache_problem(path, gzipped=bool(settings.get("GZIP_CACHE", True)))
         if problem is not None:
             log.warning("archive_cache: %s is unreadable (%s); removed, so this build "
