@@ -41,7 +41,7 @@ from pathlib import Path
 
 from paperarchive.listing_io import write_atomic
 from paperarchive.model import Listing, Paper, Topic
-from paperarchive.taxonomy import Taxonomy, topics_for
+from paperarchive.taxonomy import Taxonomy
 from paperarchive.topic_cache import TopicCache
 
 log = logging.getLogger(__name__)
@@ -133,11 +133,11 @@ def render_articles(listings: Iterable[Listing], taxonomy: Taxonomy,
                     topic_cache: TopicCache | None = None) -> dict[Path, str]:
     """Relative path -> Markdown for every paper, each listed once, on its first day.
 
-    With `topic_cache` (for `taxonomy`), papers seen in an earlier render skip topic matching.
+    Topics come from `topic_cache` (for `taxonomy`; a fresh in-memory one if None), which
+    matches the papers it has not seen on every CPU when there are many.
     """
-    match_topics = topic_cache.topics_for if topic_cache is not None else (
-        lambda paper: topics_for(paper, taxonomy))
-    articles: dict[Path, str] = {}
+    cache = topic_cache if topic_cache is not None else TopicCache(taxonomy)
+    kept: list[tuple[dt.date, Paper]] = []
     first_day: dict[str, dt.date] = {}
     for listing in sorted(listings, key=lambda listing: listing.date):
         for paper in listing.papers:
@@ -146,9 +146,10 @@ def render_articles(listings: Iterable[Listing], taxonomy: Taxonomy,
                             paper.id, first_day[paper.id], listing.date, first_day[paper.id])
                 continue
             first_day[paper.id] = listing.date
-            path = paper_path(Path(), listing.date, paper.id)
-            articles[path] = render_paper(paper, listing.date, match_topics(paper))
-    return articles
+            kept.append((listing.date, paper))
+    cache.prefetch(paper for _day, paper in kept)
+    return {paper_path(Path(), day, paper.id): render_paper(paper, day, cache.topics_for(paper))
+            for day, paper in kept}
 
 
 def render_archive(listings: Iterable[Listing], root: Path, taxonomy: Taxonomy,
@@ -162,8 +163,8 @@ def render_archive(listings: Iterable[Listing], root: Path, taxonomy: Taxonomy,
     articles = render_articles(listings, taxonomy, cache)
     if cache is not None and topic_cache is not None:
         cache.save(topic_cache)
-        log.info("render: topics of %d papers matched, %d from the cache", cache.misses,
-                 cache.hits)
+        log.info("render: topics of %d papers matched, %d from the cache",
+                 cache.misses + cache.prefetched, cache.hits - cache.prefetched)
     root.mkdir(parents=True, exist_ok=True)  # Pelican needs its content folder, even empty
     # Articles are regenerated from the listings on every build: no fsync needed.
     written = sum(write_atomic(root / path, text, durable=False)

@@ -12,6 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from paperarchive.listing_io import write_atomic
@@ -22,6 +25,9 @@ log = logging.getLogger(__name__)
 
 # Bump when the matching rules in `taxonomy` change meaning, so old caches are not trusted.
 MATCHING_VERSION = 1
+# Below this many unmatched papers, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 2000
+CHUNK_SIZE = 1000
 
 
 def taxonomy_fingerprint(taxonomy: Taxonomy) -> str:
@@ -61,6 +67,30 @@ class TopicCache:
         self._used[key] = [topic.slug for topic in topics]
         return topics
 
+    def prefetch(self, papers: Iterable[Paper], workers: int | None = None) -> None:
+        """Match the topics of the papers not in the cache yet, on `workers` processes (default:
+        one per CPU) when there are many; `topics_for` then finds them. Same topics either way:
+        matching is a pure function of the paper and the taxonomy."""
+        pending: dict[str, Paper] = {}
+        for paper in papers:
+            key = paper_key(paper)
+            if key not in self._known and key not in pending:
+                pending[key] = paper
+        workers = workers or os.cpu_count() or 1
+        if len(pending) < PARALLEL_THRESHOLD or workers < 2:
+            return
+        items = list(pending.items())
+        chunks = [items[i:i + CHUNK_SIZE] for i in range(0, len(items), CHUNK_SIZE)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(_match_chunk, [self.taxonomy] * len(chunks),
+                               [[paper for _key, paper in chunk] for chunk in chunks])
+            for chunk, slugs in zip(chunks, results, strict=True):
+                for (key, _paper), paper_slugs in zip(chunk, slugs, strict=True):
+                    self._known[key] = paper_slugs
+        self.prefetched = len(items)
+
+    prefetched = 0
+
     @classmethod
     def load(cls, path: Path, taxonomy: Taxonomy) -> TopicCache:
         """The cache in `path`, or an empty one if it is missing, unreadable or for another
@@ -83,3 +113,8 @@ class TopicCache:
         """Write the topics of the papers seen in this run (so removed papers drop out)."""
         data = {"taxonomy": self.fingerprint, "topics": dict(sorted(self._used.items()))}
         write_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def _match_chunk(taxonomy: Taxonomy, papers: Sequence[Paper]) -> list[list[str]]:
+    """Topic slugs of each paper (runs in a worker process)."""
+    return [[topic.slug for topic in topics_for(paper, taxonomy)] for paper in papers]

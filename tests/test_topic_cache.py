@@ -71,3 +71,15 @@ def test_render_with_the_cache_writes_the_same_articles(tmp_path):
     for name in ("cold", "warm"):
         assert {p.relative_to(tmp_path / name): p.read_bytes()
                 for p in (tmp_path / name).rglob("*.md")} == plain
+
+
+def test_parallel_prefetch_gives_the_same_topics(monkeypatch):
+    import paperarchive.topic_cache as topic_cache
+
+    monkeypatch.setattr(topic_cache, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(topic_cache, "CHUNK_SIZE", 2)
+    cache = TopicCache(TAXONOMY)
+    cache.prefetch(PAPERS, workers=2)
+    assert cache.prefetched == len({p.id for p in PAPERS})
+    assert [cache.topics_for(p) for p in PAPERS] == [topics_for(p, TAXONOMY) for p in PAPERS]
+    assert cache.misses == 0
