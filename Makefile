@@ -35,7 +35,7 @@ venv: $(VENV)/.site-installed ## Create the virtualenv with the site's pinned de
 
 render: $(VENV)/.site-installed ## Render content/listings to Markdown under content/papers
 	$(BIN)/python scripts/archive.py render --listings $(LISTINGS) --papers $(PAPERS) \
-		--topic-cache cache/topics.json
+		--topic-cache cache/render/topics.json
 
 html: render ## Build the site into output/
 	$(BIN)/pelican --settings $(CONF) --output $(OUTPUT)

@@ -44,7 +44,9 @@ def add_render_command(subparsers: argparse._SubParsersAction) -> None:
                         help="the curated topics (default: %(default)s)")
     parser.add_argument("--topic-cache", type=Path, default=None, metavar="FILE",
                         help="keep each paper's topics in FILE between renders, so only new or "
-                             "changed papers are matched (`make render` uses cache/topics.json)")
+                             "changed papers are matched (`make render` uses "
+                             "cache/render/topics.json: a subfolder, since Pelican's cache "
+                             "folder must hold only its own files)")
     parser.set_defaults(handler=run_render)
 
 

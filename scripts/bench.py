@@ -180,7 +180,8 @@ def build(work: Path, api: Path, log: Path) -> list[Stage]:
     stages.append(Stage("import", seconds, peak, cpu, *tree_size(listings)))
     seconds, peak, cpu = run_measured([PYTHON, "scripts/archive.py", "render", "--listings",
                                        listings, "--papers", content / "papers",
-                                       "--topic-cache", work / "cache" / "topics.json"], log)
+                                       "--topic-cache",
+                                       work / "cache" / "render" / "topics.json"], log)
     stages.append(Stage("render", seconds, peak, cpu, *tree_size(content / "papers")))
     settings = write_settings(work, "pelicanconf", {
         "PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(work / "cache"),

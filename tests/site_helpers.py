@@ -43,8 +43,9 @@ def build_site(
     """
     content = workdir / "content"
     output = workdir / "output"
+    cache = workdir / "cache" / "render" / "topics.json" if topic_cache else None
     render_archive(load_archive(listings), content / "papers", load_taxonomy(taxonomy),
-                   topic_cache=workdir / "cache" / "topics.json" if topic_cache else None)
+                   topic_cache=cache)
     overrides = {
         "PATH": str(content),
         "OUTPUT_PATH": str(output),

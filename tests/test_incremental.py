@@ -46,7 +46,7 @@ def test_adding_a_day_and_rebuilding_with_caches_equals_a_clean_build(tmp_path):
 
     daily = tmp_path / "daily"
     build_site(before, daily, topic_cache=True)
-    assert (daily / "cache" / "topics.json").exists()
+    assert (daily / "cache" / "render" / "topics.json").exists()
     assert len(list((daily / "cache").iterdir())) > 1, "Pelican left no content cache"
     rebuilt = build_site(after, daily, topic_cache=True)
     clean = build_site(after, tmp_path / "clean")
