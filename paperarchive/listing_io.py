@@ -68,7 +68,17 @@ def iter_listing_files(root: Path) -> Iterator[Path]:
 
 
 def parse_listing(text: str, source: str) -> Listing:
-    """Parse and validate listing YAML; errors name `source`."""
+    """Parse and validate listing YAML; errors name `source`.
+
+    A listing must end with a newline: YAML cut off at an arbitrary byte (a download or copy
+    that stopped part-way) is usually still valid YAML, with the last papers silently missing
+    or the last value cut short, and the missing final newline is what gives it away.
+    """
+    if text and not text.endswith("\n"):
+        line = text.count("\n") + 1
+        raise ListingError(
+            f"line {line}: the file does not end with a newline, so it looks truncated "
+            f"(if it is complete, add the newline)", source=source)
     try:
         data = yaml.load(text, Loader=_ListingLoader)  # noqa: S506 - a SafeLoader subclass
     except (yaml.YAMLError, RecursionError) as exc:
