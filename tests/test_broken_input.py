@@ -82,8 +82,8 @@ CASES = {
     "YAML duplicate id": ("2026-05-29.yaml", PAPER + PAPER.split("papers:\n")[1],
                           r"paper 2605\.29801 \(#2\): id: listed twice \(also paper #1\)"),
     "YAML negative comments": ("2026-05-29.yaml", PAPER + "    comments: -1\n",
-                               r"paper 2605\.29801 \(#1\): comments: expected a number of 0 or more, "
-                               r"got -1"),
+                               r"paper 2605\.29801 \(#1\): comments: expected a number of 0 "
+                               r"or more, got -1"),
     "YAML impossible arXiv date": ("2026-05-29.yaml", PAPER + "    published: 2026-02-30\n",
                                    r"paper 2605\.29801 \(#1\): published: '2026-02-30' "
                                    r"is not a real date"),
