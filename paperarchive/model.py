@@ -435,9 +435,10 @@ class _FieldReader:
         if not isinstance(org_name, str) or not SLUG_NAME_RE.match(org_name.strip()):
             raise self.error(f"{name}.name", "expected an HF organisation handle "
                                              "(letters, digits, '-', '_', '.')")
-        fullname = value.get("fullname") or ""
-        return Organization(name=org_name.strip(),
-                            fullname=clean_line(self._string(f"{name}.fullname", fullname)))
+        fullname = clean_line(self._string(f"{name}.fullname", value.get("fullname") or ""))
+        if len(fullname) > MAX_NAME_LENGTH:
+            raise self.error(f"{name}.fullname", f"is longer than {MAX_NAME_LENGTH} characters")
+        return Organization(name=org_name.strip(), fullname=fullname)
 
 
 # HF organisation handles as they appear in huggingface.co/<name> URLs.
