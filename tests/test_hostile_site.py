@@ -88,24 +88,43 @@ def test_the_committed_archive_is_what_the_generator_writes():
     assert committed == archive_files()
 
 
-def test_no_page_holds_markup_from_the_listings(hostile_site, theme_markup, capsys):
+def scan_pages(output: Path, theme_markup) -> tuple[int, dict[str, list[str]]]:
+    """(pages scanned, problems by page URL) over every HTML file under `output`."""
     allowed_tags, known_scripts = theme_markup
-    pages = html_files(hostile_site)
+    pages = html_files(output)
     problems = {}
     for path in pages:
-        url = site_path(hostile_site, path)
+        url = site_path(output, path)
         root = lxml.html.fromstring(path.read_bytes())
         # Script sources are compared as absolute paths, so pages at any depth agree.
         for node in root.iter("script"):
             if node.get("src"):
                 node.set("src", script_key(node, url)[1])
-        found = unsafe_markup(root, allowed_tags=allowed_tags, known_scripts={
-            (kind, src, text) for kind, src, text in known_scripts})
+        found = unsafe_markup(root, allowed_tags=allowed_tags, known_scripts=known_scripts)
         if found:
             problems[url] = found
+    return len(pages), problems
+
+
+def test_no_page_holds_markup_from_the_listings(hostile_site, theme_markup, capsys):
+    count, problems = scan_pages(hostile_site, theme_markup)
     assert problems == {}
-    assert len(pages) >= 20  # papers, days, months, years, topics, organisations, archive
-    print(f"scanned {len(pages)} HTML pages")
+    assert count >= 20  # papers, days, months, years, topics, organisations, archive
+    with capsys.disabled():
+        print(f"\nscanned {count} HTML pages")
+
+
+def test_the_published_site_is_as_safe(tmp_path, theme_markup, monkeypatch):
+    """With SITEURL set, pages gain canonical links, social tags and JSON-LD URLs."""
+    site_url = "https://papers.example.org"
+    monkeypatch.setenv("SITEURL", site_url)
+    output = build_site(HOSTILE_ARCHIVE, tmp_path, conf="publishconf",
+                        settings={"ARCHIVE_PAGES": {"page_size": FIXTURE_PAGE_SIZE}})
+    count, problems = scan_pages(output, theme_markup)
+    assert problems == {}
+    assert count >= 20
+    results = check_site_feeds(output, site_url)
+    assert results and {path: found for path, found in results.items() if found} == {}
 
 
 def test_every_title_is_on_its_page_as_text(hostile_site, papers):
