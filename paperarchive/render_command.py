@@ -15,9 +15,15 @@ from collections import Counter
 from pathlib import Path
 
 from paperarchive import listing_io
-from paperarchive.model import ListingError
+from paperarchive.model import Listing, ListingError
 from paperarchive.render import render_archive
-from paperarchive.taxonomy import TaxonomyError, explain_topics, load_taxonomy, topics_for
+from paperarchive.taxonomy import (
+    Taxonomy,
+    TaxonomyError,
+    explain_topics,
+    load_taxonomy,
+    topics_for,
+)
 
 log = logging.getLogger("paperarchive")
 
@@ -29,6 +35,23 @@ DEFAULT_PAPERS = Path("content/papers")
 DEFAULT_TAXONOMY = Path("taxonomy.yaml")
 
 
+def _add_archive_options(parser: argparse.ArgumentParser) -> None:
+    """The options both subcommands read the archive with."""
+    parser.add_argument("--listings", type=Path, default=DEFAULT_LISTINGS, metavar="DIR",
+                        help="the listings folder (default: %(default)s)")
+    parser.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="FILE",
+                        help="the curated topics (default: %(default)s)")
+
+
+def _load_archive(args: argparse.Namespace) -> tuple[Taxonomy, list[Listing]] | None:
+    """The taxonomy and every listing, or None after logging the located error."""
+    try:
+        return load_taxonomy(args.taxonomy), listing_io.load_archive(args.listings)
+    except (ListingError, TaxonomyError) as exc:
+        log.error("error: %s", exc)
+        return None
+
+
 def add_render_command(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "render",
@@ -36,12 +59,9 @@ def add_render_command(subparsers: argparse._SubParsersAction) -> None:
         description="Write one Markdown article per paper under --papers (rewritten only when "
                     "its text changes) and remove articles of papers no longer listed.",
     )
-    parser.add_argument("--listings", type=Path, default=DEFAULT_LISTINGS, metavar="DIR",
-                        help="the listings folder (default: %(default)s)")
+    _add_archive_options(parser)
     parser.add_argument("--papers", type=Path, default=DEFAULT_PAPERS, metavar="DIR",
                         help="where the articles go (default: %(default)s)")
-    parser.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="FILE",
-                        help="the curated topics (default: %(default)s)")
     parser.add_argument("--topic-cache", type=Path, default=None, metavar="FILE",
                         help="keep each paper's topics in FILE between renders, so only new or "
                              "changed papers are matched (`make render` uses "
@@ -51,12 +71,10 @@ def add_render_command(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_render(args: argparse.Namespace) -> int:
-    try:
-        taxonomy = load_taxonomy(args.taxonomy)
-        listings = listing_io.load_archive(args.listings)
-    except (ListingError, TaxonomyError) as exc:
-        log.error("error: %s", exc)
+    loaded = _load_archive(args)
+    if loaded is None:
         return EXIT_INVALID
+    taxonomy, listings = loaded
     report = render_archive(listings, args.papers, taxonomy, topic_cache=args.topic_cache)
     log.info("render: %d papers from %d listings; %d written, %d removed, %d duplicates skipped",
              report.papers, len(listings), report.written, report.removed, report.duplicates)
@@ -72,20 +90,15 @@ def add_topics_command(subparsers: argparse._SubParsersAction) -> None:
                     "paper's topics and the terms that matched (title, keyword or abstract).",
     )
     parser.add_argument("ids", nargs="*", metavar="ID", help="paper ids to explain")
-    parser.add_argument("--listings", type=Path, default=DEFAULT_LISTINGS, metavar="DIR",
-                        help="the listings folder (default: %(default)s)")
-    parser.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY, metavar="FILE",
-                        help="the curated topics (default: %(default)s)")
+    _add_archive_options(parser)
     parser.set_defaults(handler=run_topics)
 
 
 def run_topics(args: argparse.Namespace) -> int:
-    try:
-        taxonomy = load_taxonomy(args.taxonomy)
-        listings = listing_io.load_archive(args.listings)
-    except (ListingError, TaxonomyError) as exc:
-        log.error("error: %s", exc)
+    loaded = _load_archive(args)
+    if loaded is None:
         return EXIT_INVALID
+    taxonomy, listings = loaded
     papers = {paper.id: paper for listing in listings for paper in listing.papers}
     out = sys.stdout
     if args.ids:
