@@ -2,7 +2,9 @@
 
 Owns the mapping from a `Paper` to a `ScholarlyArticle` dictionary. It returns plain data;
 the template serialises it with Jinja's `tojson`, which escapes `<`, `>`, `&` and `'` so no
-title or abstract can close the `<script>` element it sits in.
+title or abstract can close the `<script>` element it sits in. The abstract is on the page
+already; the data carries a short `description` (its opening, as in the meta description)
+rather than a second full copy, which was the largest block of a paper page.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 
 from paperarchive.mathtext import math_to_text
 from paperarchive.model import Paper, Topic
+
+DESCRIPTION_LENGTH = 200  # as long as the page's meta description
 
 
 def scholarly_article(paper: Paper, *, url: str | None = None, day: dt.date | None = None,
@@ -25,8 +29,10 @@ def scholarly_article(paper: Paper, *, url: str | None = None, day: dt.date | No
         "headline": title if len(title) <= 110 else title[:109] + "…",
         "name": title,
         "author": [{"@type": "Person", "name": name} for name in paper.authors],
-        "abstract": math_to_text(paper.abstract),
     }
+    description = short_description(math_to_text(paper.abstract))
+    if description:
+        data["description"] = description
     published = paper.published or day
     if published is not None:
         data["datePublished"] = published.isoformat()
@@ -45,3 +51,12 @@ def scholarly_article(paper: Paper, *, url: str | None = None, day: dt.date | No
         data["sourceOrganization"] = {"@type": "Organization",
                                       "name": paper.organization.display_name}
     return data
+
+
+def short_description(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    """`text` on one line, cut at a word boundary to at most `limit` characters plus "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return cut.rstrip(" ,;:.") + "…"

@@ -34,6 +34,13 @@ def test_scholarly_article_fields():
     assert data["image"] == "https://cdn.example.org/t.png"
     assert data["keywords"] == ["Language models"]
     assert data["sourceOrganization"]["name"] == "Acme Labs"
+    assert data["description"].startswith("We show") and "abstract" not in data
+
+
+def test_description_is_the_abstract_opening_not_a_second_copy():
+    data = scholarly_article(make_paper(abstract="Word " * 200))
+    assert data["description"].endswith("…") and len(data["description"]) <= 201
+    assert data["description"].startswith("Word Word")
 
 
 def test_slug_paper_uses_listing_day_and_has_no_arxiv_fields():
@@ -49,7 +56,7 @@ def test_tojson_cannot_close_the_script_element():
     html = template.render(data=scholarly_article(make_paper()))
     body = html[len('<script type="application/ld+json">'):-len("</script>")]
     assert "</script" not in body.lower() and "<" not in body
-    assert json.loads(body)["abstract"].startswith("We show </script>")
+    assert json.loads(body)["description"].startswith("We show </script>")
 
 
 def entry(paper_id, day, upvotes, *topics):
