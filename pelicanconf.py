@@ -16,7 +16,7 @@ from paperarchive.bibtex import bibtex_entry  # noqa: E402
 from paperarchive.links import href  # noqa: E402
 from paperarchive.mathtext import math_to_html, math_to_text  # noqa: E402
 from paperarchive.structured_data import scholarly_article  # noqa: E402
-from paperarchive.templating import DedentTemplates  # noqa: E402
+from paperarchive.templating import CompactJson, DedentTemplates  # noqa: E402
 
 # --- The site ---
 SITENAME = "Daily Papers Archive"  # shown in the header and page titles
@@ -121,7 +121,7 @@ JINJA_ENVIRONMENT = {  # autoescape on: every listing field is untrusted text
     "autoescape": True,
     "trim_blocks": True,
     "lstrip_blocks": True,
-    "extensions": [DedentTemplates],  # template indentation is not written into every page
+    "extensions": [DedentTemplates, CompactJson],  # no indentation or JSON spaces in pages
     "auto_reload": False,  # no stat() of every included template on every page (10% of a build)
 }
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import DictLoader, Environment
 
-from paperarchive.templating import DedentTemplates
+from paperarchive.templating import CompactJson, DedentTemplates
 
 
 def test_dedent_keeps_line_breaks_and_printed_whitespace():
@@ -22,6 +22,13 @@ def test_dedent_keeps_line_breaks_and_printed_whitespace():
     html = env.get_template("t.html").render(a="x", code="@misc{k,\n  title = {T}\n}")
     assert html == ("<p>\n<span>x</span>\n<span>b</span>\n</p>\n"
                     "<pre>@misc{k,\n  title = {T}\n}</pre>")
+
+
+def test_compact_json_is_still_safe_inside_a_script_element():
+    env = Environment(autoescape=True, extensions=[CompactJson])
+    html = env.from_string("{{ data|tojson }}").render(data={"b": "</script> & 'x'", "a": [1, 2]})
+    assert html == '{"a":[1,2],"b":"\\u003c/script\\u003e \\u0026 \\u0027x\\u0027"}'
+    assert json.loads(html) == {"a": [1, 2], "b": "</script> & 'x'"}
 
 
 def test_paper_pages_are_not_indented_and_bibtex_is(built_site: Path):
