@@ -10,17 +10,25 @@ A topic matches when one of its terms appears in the title or a keyword, or appe
 `min_abstract_matches` times in the abstract (a single passing mention in an abstract, such as
 "we compare with reinforcement learning baselines", is not what the paper is about).
 
+Matching is the hot loop of rendering, so each topic also carries a `TopicGate`: whole words
+and literal text that any match of its terms must contain. A paper's fields are split into
+words once, and a topic's expression only runs on a field that passes its gate. A gate only
+rules out fields where no term can match, so the topics are exactly those of running every
+expression on every field (`TopicRule.matches`, the plain definition the tests compare with).
+
 It leaves the `Topic` dataclass to `model`, writing topics into Markdown to `render`, and pages
 to the `archive_pages` plugin.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from re import _parser as _re_parser  # type: ignore[attr-defined]  # reads what a pattern needs
 from typing import Any
 
 import yaml
@@ -47,6 +55,65 @@ class TaxonomyError(ValueError):
         return ": ".join([*parts, self.message])
 
 
+# The only non-ASCII characters that a case-insensitive `re` equates with an ASCII character
+# (dotted and dotless i, long s, Kelvin sign), mapped to that character before lowercasing.
+ASCII_LOOKALIKES = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_WORD = re.compile(r"\w+")
+
+
+def fold(text: str) -> str:
+    """Lowercase `text` so that any stretch a case-insensitive expression equates with an ASCII
+    literal becomes exactly that literal in lowercase, one character for one."""
+    if not text.isascii():
+        text = text.translate(ASCII_LOOKALIKES)
+    return text.lower()
+
+
+def _words(texts: tuple[str, ...]) -> frozenset[str]:
+    """The folded whole words of `texts` (ASCII text folds the same whole or word by word)."""
+    return frozenset(word for text in texts
+                     for word in (_WORD.findall(text.lower()) if text.isascii()
+                                  else map(fold, _WORD.findall(text))))
+
+
+@dataclass(frozen=True)
+class TopicGate:
+    """What any match of a topic's terms contains, folded. A match of an alias contains all the
+    alias's words as whole words; `aliases` files those word sets under the rarest of their
+    words. A match of a pattern contains a text from each set of one `patterns` entry."""
+
+    aliases: Mapping[str, tuple[frozenset[str], ...]]
+    patterns: tuple[tuple[frozenset[str], ...], ...]
+    keys: frozenset[str]  # the keys of `aliases`
+
+
+class _Field:
+    """One field of a paper (title, keywords or abstract), split into folded words once."""
+
+    __slots__ = ("_folded", "texts", "words")
+
+    def __init__(self, texts: tuple[str, ...]) -> None:
+        self.texts = texts
+        self.words = _words(texts)
+        self._folded: str | None = None
+
+    def may_match(self, gate: TopicGate | None) -> bool:
+        """False only when no term of the gate's topic can match in this field."""
+        if gate is None:
+            return True
+        words = self.words
+        for key in gate.keys & words:
+            if any(needed <= words for needed in gate.aliases[key]):
+                return True
+        if not gate.patterns:
+            return False
+        if self._folded is None:
+            self._folded = "\n".join(fold(text) for text in self.texts)
+        folded = self._folded
+        return any(all(any(text in folded for text in options) for options in required)
+                   for required in gate.patterns)
+
+
 @dataclass(frozen=True)
 class TopicRule:
     """One curated topic and the compiled expression that recognises it."""
@@ -56,13 +123,27 @@ class TopicRule:
     patterns: tuple[str, ...]
     min_abstract_matches: int
     regex: re.Pattern[str]
+    # Derived from the terms (so left out of comparisons); None: the expression always runs.
+    gate: TopicGate | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def matches(self, paper: Paper) -> bool:
+        """Whether the paper has this topic (the plain definition; `topics_for` is faster)."""
         if self.regex.search(paper.title):
             return True
         if any(self.regex.search(keyword) for keyword in paper.keywords):
             return True
         hits = self.regex.finditer(paper.abstract)
+        return next(islice(hits, self.min_abstract_matches - 1, None), None) is not None
+
+    def _matches_fields(self, title: _Field, keywords: _Field, abstract: _Field) -> bool:
+        """`matches`, running the expression only on fields that pass the gate."""
+        if title.may_match(self.gate) and self.regex.search(title.texts[0]):
+            return True
+        if keywords.may_match(self.gate) and any(self.regex.search(k) for k in keywords.texts):
+            return True
+        if not abstract.may_match(self.gate):
+            return False
+        hits = self.regex.finditer(abstract.texts[0])
         return next(islice(hits, self.min_abstract_matches - 1, None), None) is not None
 
 
@@ -79,7 +160,12 @@ class Taxonomy:
 
 def topics_for(paper: Paper, taxonomy: Taxonomy) -> tuple[Topic, ...]:
     """The paper's topics, in taxonomy order."""
-    return tuple(rule.topic for rule in taxonomy.rules if rule.matches(paper))
+    return tuple(rule.topic for rule in _matching_rules(paper, taxonomy))
+
+
+def _matching_rules(paper: Paper, taxonomy: Taxonomy) -> Iterator[TopicRule]:
+    fields = (_Field((paper.title,)), _Field(paper.keywords), _Field((paper.abstract,)))
+    return (rule for rule in taxonomy.rules if rule._matches_fields(*fields))
 
 
 @dataclass(frozen=True)
@@ -95,9 +181,7 @@ class TopicMatch:
 def explain_topics(paper: Paper, taxonomy: Taxonomy) -> tuple[TopicMatch, ...]:
     """For each of the paper's topics (as `topics_for` gives them), the evidence for it."""
     found = []
-    for rule in taxonomy.rules:
-        if not rule.matches(paper):
-            continue
+    for rule in _matching_rules(paper, taxonomy):
         title = tuple(m.group() for m in rule.regex.finditer(paper.title))
         keywords = tuple(k for k in paper.keywords if rule.regex.search(k))
         if title:
@@ -118,6 +202,79 @@ def compile_terms(aliases: tuple[str, ...], patterns: tuple[str, ...]) -> re.Pat
     """
     alternatives = [re.escape(alias) for alias in aliases] + [f"(?:{p})" for p in patterns]
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
+def topic_gate(aliases: tuple[str, ...], patterns: tuple[str, ...],
+               word_counts: Mapping[str, int] | None = None) -> TopicGate | None:
+    """The gate for a topic's terms, or None when some term has nothing a match must contain.
+
+    An alias matches only as whole words, so each run of word characters in it is a whole word
+    of the text; its ASCII runs are its gate words, filed under the one fewest aliases share
+    per character (by `word_counts`, over the whole taxonomy). A pattern's gate is the runs of
+    ASCII literal characters every match of it contains (see `_required_literals`).
+    """
+    counts = word_counts or {}
+    by_key: dict[str, list[frozenset[str]]] = {}
+    for alias in aliases:
+        runs = {run.lower() for run in _WORD.findall(alias) if run.isascii()}
+        if not runs:
+            return None
+        key = min(sorted(runs), key=lambda run: counts.get(run, 0) / len(run))
+        by_key.setdefault(key, []).append(frozenset(runs))
+    required = []
+    for pattern in patterns:
+        try:
+            parsed = _re_parser.parse(pattern, re.IGNORECASE)
+        except re.error:  # already compiled once, so not expected; no gate is always safe
+            return None
+        literals = _required_literals(parsed)
+        if not literals:
+            return None
+        required.append(tuple(literals))
+    return TopicGate(aliases={key: tuple(sets) for key, sets in by_key.items()},
+                     patterns=tuple(required), keys=frozenset(by_key))
+
+
+def _alias_word_counts(rules: list[TopicRule]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for rule in rules:
+        for alias in rule.aliases:
+            for run in {run.lower() for run in _WORD.findall(alias)}:
+                counts[run] = counts.get(run, 0) + 1
+    return counts
+
+
+def _required_literals(items: Any) -> list[frozenset[str]]:
+    """Sets of folded ASCII texts such that every match of the parsed sequence `items` contains
+    a text of each set: its runs of literal characters, and its alternations whose every branch
+    has such a set (the branch's set with the longest shortest text stands for it)."""
+    required: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, arg in [*_sequence(items), (None, None)]:
+        if op is _re_parser.LITERAL and arg < 128:
+            run.append(chr(arg).lower())
+            continue
+        if run:
+            required.append(frozenset({"".join(run)}))
+            run = []
+        if op is _re_parser.BRANCH:
+            branches = [_required_literals(branch) for branch in arg[1]]
+            if all(branches):
+                required.append(frozenset().union(*(_best(b) for b in branches)))
+    return required
+
+
+def _best(required: list[frozenset[str]]) -> frozenset[str]:
+    return max(required, key=lambda options: min(map(len, options)))
+
+
+def _sequence(items: Any) -> Iterator[tuple[Any, Any]]:
+    """The items of a parsed sequence, with groups opened in place (each runs exactly once)."""
+    for op, arg in items:
+        if op is _re_parser.SUBPATTERN:
+            yield from _sequence(arg[-1])
+        else:
+            yield op, arg
 
 
 def parse_taxonomy(text: str, source: str) -> Taxonomy:
@@ -149,7 +306,10 @@ def parse_taxonomy(text: str, source: str) -> Taxonomy:
                                     source=source, entry=_entry_ref(entry, index), field=field)
             seen[field, key] = _entry_ref(entry, index)
         rules.append(rule)
-    return Taxonomy(rules=tuple(rules))
+    counts = _alias_word_counts(rules)
+    return Taxonomy(rules=tuple(dataclasses.replace(rule, gate=topic_gate(rule.aliases,
+                                                                          rule.patterns, counts))
+                                for rule in rules))
 
 
 def load_taxonomy(path: Path) -> Taxonomy:
