@@ -28,12 +28,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from re import _parser as _re_parser  # type: ignore[attr-defined]  # reads what a pattern needs
 from typing import Any
 
 import yaml
 
 from paperarchive.model import SLUG_RE, Paper, Topic
+
+try:  # the stdlib's own regex parser tells which literals every match of a pattern contains
+    from re import _parser as _re_parser  # type: ignore[attr-defined]
+except ImportError:  # a private module: a Python without it matches every topic ungated
+    _re_parser = None
 
 DEFAULT_MIN_ABSTRACT_MATCHES = 2
 TOPIC_FIELDS = ("slug", "name", "aliases", "patterns", "min_abstract_matches")
@@ -222,6 +226,8 @@ def topic_gate(aliases: tuple[str, ...], patterns: tuple[str, ...],
         key = min(sorted(runs), key=lambda run: counts.get(run, 0) / len(run))
         by_key.setdefault(key, []).append(frozenset(runs))
     required = []
+    if patterns and _re_parser is None:
+        return None
     for pattern in patterns:
         try:
             parsed = _re_parser.parse(pattern, re.IGNORECASE)

@@ -151,3 +151,13 @@ def test_only_the_mapped_lookalikes_equal_ascii_characters_case_insensitively():
     for char in equal_to_ascii:
         assert len(fold(char)) == 1 and fold(char).isascii()
         assert re.fullmatch(re.escape(fold(char)), char, re.IGNORECASE)
+
+
+def test_patterns_go_ungated_without_the_stdlib_regex_parser(monkeypatch):
+    # re._parser is private; a Python without it must still match, only without the pre-check.
+    from paperarchive import taxonomy as taxonomy_module
+
+    assert taxonomy_module.topic_gate((), (r"diffusion\s+models?",)) is not None
+    monkeypatch.setattr(taxonomy_module, "_re_parser", None)
+    assert taxonomy_module.topic_gate((), (r"diffusion\s+models?",)) is None
+    assert taxonomy_module.topic_gate(("diffusion model",), ()) is not None
