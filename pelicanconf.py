@@ -15,7 +15,7 @@ if _ROOT not in sys.path:
 from paperarchive.bibtex import bibtex_entry  # noqa: E402
 from paperarchive.links import href  # noqa: E402
 from paperarchive.mathtext import math_to_html, math_to_text  # noqa: E402
-from paperarchive.structured_data import scholarly_article  # noqa: E402
+from paperarchive.structured_data import scholarly_article, short_description  # noqa: E402
 from paperarchive.templating import CompactJson, DedentTemplates  # noqa: E402
 
 # --- The site ---
@@ -116,6 +116,7 @@ JINJA_FILTERS = {  # module-level functions only (settings must pickle)
     "bibtex": bibtex_entry,  # the paper page's BibTeX entry
     "href": href,  # outbound URLs percent-encoded into valid href values
     "scholarly_article": scholarly_article,  # schema.org JSON-LD data, serialised with tojson
+    "short_text": short_description,  # the paper page's meta description: the abstract's opening
 }
 JINJA_ENVIRONMENT = {  # autoescape on: every listing field is untrusted text
     "autoescape": True,

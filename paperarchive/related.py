@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-DEFAULT_LIMIT = 5
+DEFAULT_LIMIT = 3  # per list: a few papers to read next; the day and topic pages list the rest
 
 
 @dataclass(frozen=True)

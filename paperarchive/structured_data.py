@@ -2,9 +2,11 @@
 
 Owns the mapping from a `Paper` to a `ScholarlyArticle` dictionary. It returns plain data;
 the template serialises it with Jinja's `tojson`, which escapes `<`, `>`, `&` and `'` so no
-title or abstract can close the `<script>` element it sits in. The abstract is on the page
-already; the data carries a short `description` (its opening, as in the meta description)
-rather than a second full copy, which was the largest block of a paper page.
+title or abstract can close the `<script>` element it sits in. The data says what the page's
+other tags cannot (type, authors as people, identifiers, dates, organisation) and repeats no
+text the page already gives crawlers: no abstract and no description (the meta description
+and og:description carry the abstract's opening, `short_description`), and the title once as
+`headline`, with `name` only when the headline had to be shortened.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from paperarchive.mathtext import math_to_text
 from paperarchive.model import Paper, Topic
 
-DESCRIPTION_LENGTH = 200  # as long as the page's meta description
+DESCRIPTION_LENGTH = 160  # a meta description: about what a search result shows
 
 
 def scholarly_article(paper: Paper, *, url: str | None = None, day: dt.date | None = None,
@@ -27,12 +29,10 @@ def scholarly_article(paper: Paper, *, url: str | None = None, day: dt.date | No
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
         "headline": title if len(title) <= 110 else title[:109] + "…",
-        "name": title,
         "author": [{"@type": "Person", "name": name} for name in paper.authors],
     }
-    description = short_description(math_to_text(paper.abstract))
-    if description:
-        data["description"] = description
+    if len(title) > 110:
+        data["name"] = title
     published = paper.published or day
     if published is not None:
         data["datePublished"] = published.isoformat()

@@ -1,9 +1,11 @@
 """Page weight: what each paper page no longer repeats, and what it still carries.
 
 Bytes per paper decide whether a 100,000-paper archive fits a static host, so the built pages
-keep template indentation out of the output, the JSON-LD carries a short description rather
-than a second copy of the abstract, and list pages carry no search attributes that only the
-paper page (the one Pagefind body) can use. None of it may cost a reader or a crawler a fact.
+keep template indentation out of the output; a paper page's head gives the abstract's opening
+once as the meta description and once as og:description, with no feed links (listing pages
+have them) and JSON-LD without a description; the theme toggle's icon is CSS; related papers
+are linked as siblings; and list pages carry no search attributes that only the paper page
+(the one Pagefind body) can use. None of it may cost a reader or a crawler a fact.
 """
 
 from __future__ import annotations
@@ -41,17 +43,56 @@ def test_paper_pages_are_not_indented_and_bibtex_is(built_site: Path):
     assert "\n  title = {" in pre
 
 
-def test_json_ld_describes_without_repeating_the_abstract(built_site: Path, site_page):
+def test_paper_head_says_each_thing_once(built_site: Path, site_page):
     for path in sorted(built_site.glob("papers/*/index.html")):
         page = site_page(str(path.parent.relative_to(built_site)) + "/")
         data = json.loads(page.xpath("//script[@type='application/ld+json']/text()")[0])
         abstract = " ".join(page.xpath("//section[@class='paper-abstract']/p//text()"))
         abstract = " ".join(abstract.split())
-        assert "abstract" not in data
-        assert data["name"] and "author" in data and data["datePublished"]
+        # JSON-LD: what the other tags cannot say, no second copy of the abstract or summary.
+        assert "abstract" not in data and "description" not in data
+        assert data["headline"] and "author" in data and data["datePublished"]
+        [description] = page.xpath("//meta[@name='description']/@content")
+        assert page.xpath("//meta[@property='og:description']/@content") == [description]
+        assert len(description) <= 161
         if abstract:  # the opening words (math reads differently as MathML and as text)
-            assert abstract.split()[:2] == data["description"].split()[:2], path
-            assert len(data["description"]) <= 201
+            assert abstract.split()[:2] == description.split()[:2], path
+        # og:site_name names the site; og:title is the paper's title alone.
+        [og_title] = page.xpath("//meta[@property='og:title']/@content")
+        assert page.xpath("string(//title)") == f"{og_title} · Daily Papers Archive"
+
+
+def test_feeds_are_linked_from_listing_pages_not_from_every_paper(built_site: Path, site_page):
+    assert sorted(built_site.glob("papers/*/index.html"))
+    for path in sorted(built_site.glob("papers/*/index.html")):
+        page = site_page(str(path.parent.relative_to(built_site)) + "/")
+        assert page.xpath("//link[@rel='alternate']") == [], path
+    for url in ("", "2026/05/29/"):
+        feeds = site_page(url).xpath("//link[@rel='alternate']/@href")
+        assert any(href.endswith("feeds/papers.atom.xml") for href in feeds), url
+        assert any(href.endswith("feeds/daily.rss.xml") for href in feeds), url
+    topic = sorted((built_site / "tags").glob("*/index.html"))[0].parent.name
+    feeds = site_page(f"tags/{topic}/").xpath("//link[@rel='alternate']/@href")
+    assert any(href.endswith(f"feeds/tags/{topic}.atom.xml") for href in feeds)
+
+
+def test_theme_toggle_icon_comes_from_the_stylesheet(built_site: Path, site_page):
+    page = site_page("")
+    [toggle] = page.xpath("//button[@data-theme-toggle]")
+    assert toggle.xpath(".//svg") == [] and toggle.text_content() == "Dark theme"
+    css = (built_site / "theme/css/main.css").read_text("utf-8")
+    assert "[data-theme-toggle]" in css or ".theme-toggle::before" in css
+
+
+def test_related_papers_are_linked_as_siblings(built_site: Path, site_page):
+    seen = 0
+    for path in sorted(built_site.glob("papers/*/index.html")):
+        page = site_page(str(path.parent.relative_to(built_site)) + "/")
+        for href in page.xpath("//div[@class='related']//li/a/@href"):
+            assert href.startswith("../") and href.count("/") == 2, (path, href)
+            assert (path.parent / href / "index.html").is_file(), (path, href)
+            seen += 1
+    assert seen
 
 
 def test_only_paper_pages_carry_search_filters(built_site: Path, site_page):

@@ -230,20 +230,20 @@ def test_paper_page_has_seo_tags_and_json_ld(built_site, page_kinds):
     [ld] = tree.xpath("//script[@type='application/ld+json']/text()")
     data = json.loads(ld)
     assert data["@type"] == "ScholarlyArticle"
-    assert data["name"] and data["author"]
+    assert data["headline"] and data["author"]
     assert "@misc{" in tree.xpath("string(//pre[@id='bibtex'])")
 
 
 def test_related_lists_link_to_papers(built_site, page_kinds):
+    shown = 0
     for path in sorted(built_site.glob("papers/*/index.html")):
         tree = lxml_html.parse(str(path))
-        for heading in ("more-day-heading", "more-topic-heading"):
-            for href in tree.xpath(f"//section[@aria-labelledby='{heading}']//li/a/@href"):
-                assert "/papers/" in href
-    assert any(
-        lxml_html.parse(str(p)).xpath("//section[@aria-labelledby='more-day-heading']")
-        for p in built_site.glob("papers/*/index.html")
-    ), "no paper page shows 'more from this day'"
+        for href in tree.xpath("//div[@class='related']//li/a/@href"):
+            target = (path.parent / href / "index.html").resolve()
+            assert target.parent.parent == (built_site / "papers").resolve(), (path, href)
+            assert target.is_file(), (path, href)
+        shown += bool(tree.xpath("//div[@class='related']/section[starts-with(h2, 'More from')]"))
+    assert shown, "no paper page shows 'more from this day'"
 
 
 def test_robots_sitemap_and_404(built_site):
@@ -310,7 +310,9 @@ def test_math_renders_as_mathml_and_stays_text_where_markup_cannot_go(thirty_pap
     title = tree.findtext(".//title")
     assert title.startswith("Attention in O(n \\log n) for \\alpha-Entmax <Models>")
     ld = json.loads(tree.xpath("//script[@type='application/ld+json']/text()")[0])
-    assert ld["name"].startswith("Attention in O(n \\log n)")
+    assert ld["headline"].startswith("Attention in O(n \\log n)")
+    # Search shows the plain-text title, not the heading's MathML text.
+    assert h1.get("data-pagefind-meta") == "title:" + title.rsplit(" · ", 1)[0]
     assert "$" in tree.xpath("string(//pre[@id='bibtex'])")  # BibTeX keeps $...$ for LaTeX
     # MathML in HTML is checked too.
     if VNU_JAR.exists() and java_available():

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from paperarchive.related import Entry, related_papers
+from paperarchive.related import DEFAULT_LIMIT, Entry, related_papers
 
 D = dt.date
 
@@ -52,4 +52,5 @@ def test_large_archive_in_one_pass():
     ]
     related = related_papers(entries)
     assert len(related) == 20_000
-    assert all(len(r.same_day) == 5 and len(r.same_topic) == 5 for r in related.values())
+    assert all(len(r.same_day) == DEFAULT_LIMIT and len(r.same_topic) == DEFAULT_LIMIT
+               for r in related.values())

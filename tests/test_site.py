@@ -67,14 +67,19 @@ def test_home_is_the_latest_day(site_page):
     assert home.xpath("string(//h1/time/@datetime)") == "2026-06-05"
 
 
+def fact(label: str) -> str:
+    """XPath of the paper page's fact (a <dd>) under the label a reader sees."""
+    return f'//dl[@class="paper-facts"]//dt[.="{label}"]/following-sibling::dd[1]'
+
+
 def test_every_paper_has_a_page_linking_to_its_day(site_page):
     for paper_id, (day, paper) in PAPERS.items():
         url = f"papers/{paper_id}/"
         page = site_page(url)
         assert page.xpath('string(//article[@class="paper"]//h1)') == paper.title
-        (day_link,) = page.xpath('//a[@class="paper-day"]/@href')
+        (day_link,) = page.xpath(f'{fact("Listed")}/a/@href')
         assert link_to(url, day_link) == f"{day:%Y/%m/%d}/"
-        assert page.xpath('string(//a[@class="paper-day"]/time/@datetime)') == day.isoformat()
+        assert page.xpath(f'string({fact("Listed")}/a/time/@datetime)') == day.isoformat()
 
 
 def test_paper_page_shows_everything_known_about_the_paper(site_page):
@@ -88,9 +93,10 @@ def test_paper_page_shows_everything_known_about_the_paper(site_page):
     assert paper.ai_summary in text
     for keyword in paper.keywords:
         assert keyword in article.xpath('.//ul[@class="keyword-list"]/li/text()')
-    assert page.xpath('string(//dd[@class="paper-published"]/time/@datetime)') == (
+    assert page.xpath(f'string({fact("Published")}/time/@datetime)') == (
         paper.published.isoformat())
-    assert page.xpath('string(//dd[@class="paper-upvotes"])') == str(paper.upvotes)
+    assert page.xpath(f'string({fact("Upvotes")})') == str(paper.upvotes)
+    assert page.xpath(f'string({fact("arXiv id")})') == "2512.08829"
     links = dict(zip(article.xpath('.//a/@data-link'),
                      article.xpath('.//a[@data-link]/@href'), strict=True))
     assert links == {
@@ -102,7 +108,7 @@ def test_paper_page_shows_everything_known_about_the_paper(site_page):
     }
     github_label = article.xpath('string(.//a[@data-link="github"])')
     assert f"{paper.github_stars:,} star" in github_label
-    (org_link,) = article.xpath('.//a[@class="paper-org"]/@href')
+    (org_link,) = article.xpath(f'{fact("Organisation")}/a/@href')
     assert link_to(url, org_link) == "orgs/hustvl/"
     topic_links = [link_to(url, href) for href in article.xpath('.//a[@rel="tag"]/@href')]
     assert topic_links == [f"tags/{t.slug}/" for t in topics_for(paper, TAXONOMY)]

@@ -8,7 +8,7 @@ import pytest
 from jinja2 import Environment
 
 from paperarchive.model import Organization, Paper, Topic
-from paperarchive.structured_data import scholarly_article
+from paperarchive.structured_data import scholarly_article, short_description
 from plugins.archive_related.archive_related import attach_related, read_limit
 
 
@@ -25,7 +25,7 @@ def test_scholarly_article_fields():
     data = scholarly_article(make_paper(), url="https://x.org/papers/2608.19880/",
                              topics=[Topic("llm", "Language models")])
     assert data["@type"] == "ScholarlyArticle"
-    assert data["name"] == "Fast O(n) attention"
+    assert data["headline"] == "Fast O(n) attention" and "name" not in data
     assert [a["name"] for a in data["author"]] == ["A. One", "B. Two"]
     assert data["datePublished"] == "2026-08-27"
     assert data["identifier"] == "arXiv:2608.19880"
@@ -34,13 +34,20 @@ def test_scholarly_article_fields():
     assert data["image"] == "https://cdn.example.org/t.png"
     assert data["keywords"] == ["Language models"]
     assert data["sourceOrganization"]["name"] == "Acme Labs"
-    assert data["description"].startswith("We show") and "abstract" not in data
+    assert "abstract" not in data and "description" not in data
 
 
-def test_description_is_the_abstract_opening_not_a_second_copy():
-    data = scholarly_article(make_paper(abstract="Word " * 200))
-    assert data["description"].endswith("…") and len(data["description"]) <= 201
-    assert data["description"].startswith("Word Word")
+def test_a_long_title_is_shortened_as_headline_and_kept_whole_as_name():
+    title = " ".join(["Word"] * 40)
+    data = scholarly_article(make_paper(title=title))
+    assert data["headline"].endswith("…") and len(data["headline"]) <= 110
+    assert data["name"] == title
+
+
+def test_short_description_is_the_opening_cut_at_a_word():
+    text = short_description("Word " * 200)
+    assert text.endswith("Word…") and len(text) <= 161
+    assert short_description("  Two\n words. ") == "Two words."
 
 
 def test_slug_paper_uses_listing_day_and_has_no_arxiv_fields():
@@ -53,10 +60,11 @@ def test_slug_paper_uses_listing_day_and_has_no_arxiv_fields():
 def test_tojson_cannot_close_the_script_element():
     env = Environment(autoescape=True)
     template = env.from_string('<script type="application/ld+json">{{ data|tojson }}</script>')
-    html = template.render(data=scholarly_article(make_paper()))
+    paper = make_paper(title="Fast </script><script>alert(1)</script> & more")
+    html = template.render(data=scholarly_article(paper))
     body = html[len('<script type="application/ld+json">'):-len("</script>")]
     assert "</script" not in body.lower() and "<" not in body
-    assert json.loads(body)["description"].startswith("We show </script>")
+    assert json.loads(body)["headline"].startswith("Fast </script>")
 
 
 def entry(paper_id, day, upvotes, *topics):

@@ -7,7 +7,7 @@ choice (one pass over the archive), and sets on each article:
 - `article.more_from_day`: up to `limit` articles of the same day, most upvoted first;
 - `article.more_on_topic`: `(Topic, articles)` for the paper's first topic, or None.
 
-Settings: ``ARCHIVE_RELATED = {"limit": 5}`` (optional).
+Settings: ``ARCHIVE_RELATED = {"limit": 3}`` (optional; 3 is the default).
 """
 
 from __future__ import annotations

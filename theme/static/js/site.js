@@ -46,16 +46,25 @@
     });
   }
 
+  // <button data-copy="#id"> copies that element's text, data-copy="" the page's own address
+  // (its canonical URL when it has one); the outcome goes to the [role=status] next to it.
+  function pageAddress() {
+    var canonical = document.querySelector('link[rel="canonical"]');
+    if (canonical) return canonical.href;
+    var url = new URL(window.location.href);
+    url.hash = "";
+    url.search = "";
+    url.pathname = url.pathname.replace(/index\.html$/, "");
+    return url.href;
+  }
+
   var buttons = document.querySelectorAll("[data-copy]");
   Array.prototype.forEach.call(buttons, function (button) {
-    var status = document.getElementById(button.getAttribute("data-copy-status") || "");
+    var status = button.parentNode.querySelector("[role=status]");
     button.addEventListener("click", function () {
       var source = button.getAttribute("data-copy");
-      var target = source.charAt(0) === "#" ? document.querySelector(source) : null;
-      var text = target ? target.textContent : source;
-      if (!target && button.hasAttribute("data-copy-absolute")) {
-        text = new URL(source, document.baseURI).href;
-      }
+      var target = source ? document.querySelector(source) : null;
+      var text = target ? target.textContent : pageAddress();
       copyText(text).then(function () {
         if (status) status.textContent = button.textContent.replace("Copy ", "") + " copied";
       }, function () {
