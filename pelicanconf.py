@@ -86,8 +86,9 @@ PAGEFIND_INDEX = {  # README "Search"; only paper pages (data-pagefind-body) are
 # --- Feeds: the archive_feeds plugin owns them, Pelican writes none ---
 ARCHIVE_FEEDS = {  # README "Feeds"; absolute URLs from SITEURL (publishconf.py)
     "feeds": ["papers", "daily", "topics"],  # latest papers, daily digest, one per topic
-    "count": 100,  # papers in feeds/papers.* and in each feeds/tags/<slug>.*
+    "count": 100,  # papers in feeds/papers.*
     "days": 30,  # days in feeds/daily.*
+    "topic_count": 50,  # papers in each feeds/tags/<slug>.*
 }
 FEED_ATOM = None  # no Pelican feed
 FEED_RSS = None  # no Pelican feed

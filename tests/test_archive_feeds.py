@@ -30,6 +30,7 @@ from paperarchive.model import Paper, Topic
 def test_defaults_when_unset():
     assert read_options({}) == FeedOptions()
     assert read_options({"ARCHIVE_FEEDS": {"count": 5}}).count == 5
+    assert read_options({"ARCHIVE_FEEDS": {"topic_count": 7}}).topic_count == 7
 
 
 @pytest.mark.parametrize(
@@ -40,6 +41,7 @@ def test_defaults_when_unset():
         ({"count": 0}, "ARCHIVE_FEEDS['count']"),
         ({"count": "100"}, "ARCHIVE_FEEDS['count']"),
         ({"days": True}, "ARCHIVE_FEEDS['days']"),
+        ({"topic_count": 0}, "ARCHIVE_FEEDS['topic_count']"),
         ({"feeds": "papers"}, "ARCHIVE_FEEDS['feeds']"),
         ({"feeds": ["papers", "weekly"]}, "ARCHIVE_FEEDS['feeds']"),
         ({"site_url": "/archive/"}, "ARCHIVE_FEEDS['site_url']"),
@@ -127,7 +129,8 @@ def test_templates_see_the_complete_settings():
     pelican = SimpleNamespace(settings={"ARCHIVE_FEEDS": {"count": 7}})
     normalise_settings(pelican)
     assert pelican.settings["ARCHIVE_FEEDS"] == {
-        "feeds": ["papers", "daily", "topics"], "count": 7, "days": 30, "site_url": ""}
+        "feeds": ["papers", "daily", "topics"], "count": 7, "days": 30, "topic_count": 50,
+        "site_url": ""}
     with pytest.raises(ArchiveFeedsError):
         normalise_settings(SimpleNamespace(settings={"ARCHIVE_FEEDS": {"count": -1}}))
 

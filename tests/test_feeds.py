@@ -188,6 +188,15 @@ def test_papers_feed_keeps_the_newest_count(archive):
     assert [e.link for e in feedparser.parse(data).entries] == [page(i) for i in ORDER[:2]]
 
 
+def test_topic_feeds_keep_their_own_count_and_the_papers_feed_its_own(archive):
+    feeds = by_path(build_feeds(archive, SITE, paper_count=3, topic_count=1))
+    papers = feedparser.parse(feeds["feeds/papers.atom.xml"]).entries
+    assert [e.link for e in papers] == [page(i) for i in ORDER[:3]]
+    for path, data in feeds.items():
+        if path.startswith("feeds/tags/"):
+            assert len(feedparser.parse(data).entries) == 1, path
+
+
 @pytest.mark.parametrize("fmt", ["rss", "atom"])
 def test_daily_digest_has_one_item_per_day_keyed_by_the_day_page(archive, fmt):
     data = by_path(build_daily_feed(archive, SITE))[f"feeds/daily.{fmt}.xml"]

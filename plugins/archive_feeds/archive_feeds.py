@@ -10,8 +10,9 @@ Settings (all optional)::
 
     ARCHIVE_FEEDS = {
         "feeds": ["papers", "daily", "topics"],  # which feeds to write
-        "count": 100,     # papers in feeds/papers.* and in each feeds/tags/<slug>.*
+        "count": 100,     # papers in feeds/papers.*
         "days": 30,       # days in the daily digest feeds/daily.*
+        "topic_count": 50,  # papers in each topic feed feeds/tags/<slug>.*
         "site_url": "",   # absolute URL the feeds use; default SITEURL, else localhost
     }
 
@@ -34,6 +35,7 @@ from pelican.generators import ArticlesGenerator
 from paperarchive.feeds import (
     DEFAULT_DAY_COUNT,
     DEFAULT_PAPER_COUNT,
+    DEFAULT_TOPIC_COUNT,
     FEED_KINDS,
     FEEDS_DIR,
     Feed,
@@ -51,6 +53,7 @@ DEFAULTS: dict[str, Any] = {
     "feeds": list(FEED_KINDS),
     "count": DEFAULT_PAPER_COUNT,
     "days": DEFAULT_DAY_COUNT,
+    "topic_count": DEFAULT_TOPIC_COUNT,
     "site_url": "",
 }
 MAX_COUNT = 10_000  # a feed that large is a mistake in the settings, not a feed
@@ -65,6 +68,7 @@ class FeedOptions:
     feeds: tuple[str, ...] = FEED_KINDS
     count: int = DEFAULT_PAPER_COUNT
     days: int = DEFAULT_DAY_COUNT
+    topic_count: int = DEFAULT_TOPIC_COUNT
     site_url: str = ""
 
 
@@ -86,7 +90,7 @@ def read_options(settings: Mapping[str, Any]) -> FeedOptions:
     ):
         raise ArchiveFeedsError(f"ARCHIVE_FEEDS['feeds']: expected a list drawn from "
                                 f"{', '.join(FEED_KINDS)}, got {feeds!r}")
-    for key in ("count", "days"):
+    for key in ("count", "days", "topic_count"):
         value = merged[key]
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_COUNT:
             raise ArchiveFeedsError(f"ARCHIVE_FEEDS[{key!r}]: expected a whole number from 1 "
@@ -96,7 +100,8 @@ def read_options(settings: Mapping[str, Any]) -> FeedOptions:
         raise ArchiveFeedsError(f"ARCHIVE_FEEDS['site_url']: expected an absolute http(s) "
                                 f"URL, got {site_url!r}")
     return FeedOptions(feeds=tuple(k for k in FEED_KINDS if k in feeds), count=merged["count"],
-                       days=merged["days"], site_url=site_url)
+                       days=merged["days"], topic_count=merged["topic_count"],
+                       site_url=site_url)
 
 
 def feed_site(settings: Mapping[str, Any], options: FeedOptions) -> FeedSite:
@@ -159,7 +164,7 @@ def normalise_settings(pelican: Any) -> None:
     options = read_options(pelican.settings)
     pelican.settings["ARCHIVE_FEEDS"] = {
         "feeds": list(options.feeds), "count": options.count, "days": options.days,
-        "site_url": options.site_url,
+        "topic_count": options.topic_count, "site_url": options.site_url,
     }
 
 
@@ -173,7 +178,7 @@ def generate_feeds(generators: Sequence[Any]) -> None:
     site = feed_site(settings, options)
     papers = collect_papers(articles_generator.articles, site)
     feeds = build_feeds(papers, site, kinds=options.feeds, paper_count=options.count,
-                        day_count=options.days)
+                        day_count=options.days, topic_count=options.topic_count)
     written, removed = write_feeds(Path(articles_generator.output_path), feeds)
     log.info("archive_feeds: %d feeds for %d papers at %s (%d changed, %d removed)",
              len(feeds), len(papers), site.url, written, removed)
