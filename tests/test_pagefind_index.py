@@ -2,10 +2,12 @@
 
 import gzip
 import json
+import shutil
 
 import pytest
 from pagefind_index.canonical import UnexpectedBundle, canonicalize, decode, encode, read_chunk
 from pagefind_index.pagefind_index import (
+    CACHE_DIR,
     IndexOptions,
     PagefindIndexError,
     build_index,
@@ -35,20 +37,27 @@ def test_only_paper_bodies_are_indexed_and_the_bundle_lands_in_place(tmp_path):
     stats = build_index(tmp_path, IndexOptions())
     bundle = tmp_path / "pagefind"
     assert stats.pages == 2
-    assert (bundle / "pagefind.js").is_file()
-    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    # Pages without a year filter go to the shard "other".
+    manifest = json.loads((bundle / "shards.json").read_text())
+    assert [(s["name"], s["path"], s["pages"]) for s in manifest["shards"]] == [
+        ("other", "other/", 2)]
+    assert (bundle / "other" / "pagefind.js").is_file()
+    entry = json.loads((bundle / "other" / "pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == 2
     assert stats.files == sum(1 for p in bundle.rglob("*") if p.is_file())
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_reindexing_replaces_the_old_bundle(tmp_path):
+def test_reindexing_a_changed_shard_replaces_its_old_files(tmp_path):
     write_site(tmp_path, {"a": ("Sparse Attention", "We prune heads.")})
     build_index(tmp_path, IndexOptions())
-    stale = tmp_path / "pagefind" / "fragment" / "stale.pf_fragment"
+    stale = tmp_path / "pagefind" / "other" / "fragment" / "stale.pf_fragment"
     stale.write_bytes(b"old")
+    page = tmp_path / "papers" / "a" / "index.html"
+    page.write_text(page.read_text().replace("prune", "trim"))
     stats = build_index(tmp_path, IndexOptions())
     assert stats.pages == 1
+    assert stats.indexed == ("other",)
     assert not stale.exists()
 
 
@@ -56,12 +65,15 @@ def test_a_failed_run_keeps_the_previous_bundle_and_says_why(tmp_path):
     site = tmp_path / "site"
     write_site(site, {"a": ("Sparse Attention", "We prune heads.")})
     build_index(site, IndexOptions())
+    before = bundle_files(site / "pagefind")
+    page = site / "papers" / "a" / "index.html"
+    page.write_text(page.read_text().replace("prune", "trim"))
     broken = tmp_path / "pagefind"
     broken.write_text("#!/bin/sh\necho 'Error: something broke' >&2\nexit 3\n")
     broken.chmod(0o755)
-    with pytest.raises(PagefindIndexError, match=r"exit 3(.|\n)*something broke"):
+    with pytest.raises(PagefindIndexError, match=r"shard other(.|\n)*exit 3(.|\n)*something broke"):
         build_index(site, IndexOptions(), executable=broken)
-    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert bundle_files(site / "pagefind") == before
     assert [p.name for p in site.iterdir() if p.name.startswith(".")] == []
 
 
@@ -106,9 +118,13 @@ def test_bad_settings_name_the_key(value, message):
 
 
 def test_the_built_site_indexes_every_paper_page_and_nothing_else(built_site):
-    entry = json.loads((built_site / "pagefind" / "pagefind-entry.json").read_text())
+    manifest = json.loads((built_site / "pagefind" / "shards.json").read_text())
+    counts = [json.loads((built_site / "pagefind" / shard["path"] / "pagefind-entry.json")
+                         .read_text())["languages"]["en"]["page_count"]
+              for shard in manifest["shards"]]
     paper_pages = list((built_site / "papers").glob("*/index.html"))
-    assert entry["languages"]["en"]["page_count"] == len(paper_pages) > 0
+    assert sum(counts) == len(paper_pages) > 0
+    assert [shard["pages"] for shard in manifest["shards"]] == counts
     bodies = [page for page in built_site.rglob("*.html")
               if "data-pagefind-body" in page.read_text(encoding="utf-8")]
     assert sorted(bodies) == sorted(paper_pages)
@@ -144,15 +160,16 @@ def test_two_builds_of_the_same_site_give_the_same_bundle_bytes(tmp_path):
     build_index(tmp_path, IndexOptions())
     first = bundle_files(tmp_path / "pagefind")
     for _ in range(3):
-        build_index(tmp_path, IndexOptions())
+        shutil.rmtree(tmp_path / "pagefind")  # nothing to reuse: every shard indexed again
+        assert len(build_index(tmp_path, IndexOptions()).indexed) == 6
         assert bundle_files(tmp_path / "pagefind") == first
-    assert len([name for name in first if name.startswith("filter/")]) == 3
+    assert len([name for name in first if "/filter/" in name]) == 3 * 6
 
 
 def test_filters_keep_every_value_and_page_after_sorting(tmp_path):
     write_filtered_site(tmp_path)
     build_index(tmp_path, IndexOptions(reproducible=False))
-    raw = tmp_path / "pagefind"
+    raw = tmp_path / "pagefind" / "2020"
 
     def filters(bundle):
         chunks = {}
@@ -175,7 +192,7 @@ def test_filters_keep_every_value_and_page_after_sorting(tmp_path):
 def test_an_unknown_bundle_layout_is_left_untouched(tmp_path):
     write_filtered_site(tmp_path, count=5)
     build_index(tmp_path, IndexOptions(reproducible=False))
-    bundle = tmp_path / "pagefind"
+    bundle = tmp_path / "pagefind" / "2020"
     chunk = next((bundle / "filter").iterdir())
     chunk.write_bytes(gzip.compress(b"pagefind_dcd" + encode(["topic", "not a list"])))
     before = bundle_files(bundle)
@@ -206,3 +223,129 @@ def test_an_empty_archive_still_builds_without_a_search_bundle(tmp_path):
     output = build_site(tmp_path / "listings", tmp_path / "work")
     assert (output / "search" / "index.html").is_file()
     assert not (output / "pagefind").exists()
+
+
+# --- shards: one bundle per year, re-indexed only when its pages change ---------------------
+
+def shard_urls(bundle, name):
+    """{page URL: year filter value} of the fragments in one shard."""
+    urls = {}
+    for path in (bundle / name / "fragment").iterdir():
+        fragment = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        urls[fragment["url"]] = fragment["filters"]["year"]
+    return urls
+
+
+def test_each_year_is_its_own_bundle_listed_newest_first(tmp_path):
+    write_filtered_site(tmp_path)
+    stats = build_index(tmp_path, IndexOptions())
+    bundle = tmp_path / "pagefind"
+    manifest = json.loads((bundle / "shards.json").read_text())
+    names = [shard["name"] for shard in manifest["shards"]]
+    assert names == ["2025", "2024", "2023", "2022", "2021", "2020"]
+    assert stats.shards == 6 and stats.pages == 40
+    seen = {}
+    for shard in manifest["shards"]:
+        assert shard["path"] == f"{shard['name']}/"
+        assert (bundle / shard["path"] / "pagefind.js").is_file()
+        urls = shard_urls(bundle, shard["name"])
+        assert len(urls) == shard["pages"]
+        assert {tuple(years) for years in urls.values()} == {(shard["name"],)}
+        seen.update(urls)
+    # Every paper page in exactly one shard, at its own URL.
+    assert sorted(seen) == sorted(f"/papers/p{n}/" for n in range(40))
+
+
+def test_the_manifest_bytes_depend_only_on_the_pages(tmp_path):
+    for site in (tmp_path / "a", tmp_path / "b"):
+        write_filtered_site(site)
+        build_index(site, IndexOptions())
+    manifest = (tmp_path / "a" / "pagefind" / "shards.json").read_bytes()
+    assert manifest == (tmp_path / "b" / "pagefind" / "shards.json").read_bytes()
+    assert manifest.endswith(b"}\n") and b" " not in manifest
+
+
+def change_paper(site, n, old="words", new="phrases"):
+    page = site / "papers" / f"p{n}" / "index.html"
+    page.write_text(page.read_text().replace(old, new))
+
+
+def test_only_changed_shards_are_indexed_and_equal_a_fresh_build(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache" / CACHE_DIR
+    write_filtered_site(site)
+    assert len(build_index(site, IndexOptions(), cache=cache).indexed) == 6
+    # Like Pelican with DELETE_OUTPUT_DIRECTORY: the bundle is gone, the cache is not.
+    shutil.rmtree(site / "pagefind")
+    change_paper(site, 3)  # a 2023 page
+    stats = build_index(site, IndexOptions(), cache=cache)
+    assert stats.indexed == ("2023",)
+    incremental = bundle_files(site / "pagefind")
+
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site / "papers", fresh / "papers")
+    assert len(build_index(fresh, IndexOptions()).indexed) == 6
+    assert bundle_files(fresh / "pagefind") == incremental
+    # The cache now holds the same shards and manifest as the output.
+    assert bundle_files(cache) == incremental
+
+
+def test_a_kept_output_bundle_is_reused_without_a_cache(tmp_path):
+    write_filtered_site(tmp_path)
+    build_index(tmp_path, IndexOptions())
+    before = bundle_files(tmp_path / "pagefind")
+    assert build_index(tmp_path, IndexOptions()).indexed == ()
+    assert bundle_files(tmp_path / "pagefind") == before
+    change_paper(tmp_path, 5)  # a 2025 page
+    assert build_index(tmp_path, IndexOptions()).indexed == ("2025",)
+
+
+def test_a_new_year_adds_a_shard_and_an_emptied_year_leaves_no_trace(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    write_filtered_site(site, count=6)  # 2020-2025, one page each
+    build_index(site, IndexOptions(), cache=cache)
+    change_paper(site, 0, old="year:2020", new="year:2026")
+    stats = build_index(site, IndexOptions(), cache=cache)
+    assert sorted(stats.indexed) == ["2026"]  # 2020 is simply gone
+    for folder in (site / "pagefind", cache):
+        manifest = json.loads((folder / "shards.json").read_text())
+        assert [s["name"] for s in manifest["shards"]] == [
+            "2026", "2025", "2024", "2023", "2022", "2021"]
+        assert not (folder / "2020").exists()
+
+
+def test_a_broken_or_partial_cache_is_indexed_again(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    write_filtered_site(site)
+    build_index(site, IndexOptions(), cache=cache)
+    shutil.rmtree(site / "pagefind")
+    shutil.rmtree(cache / "2021")  # listed in the manifest, but its files are gone
+    assert build_index(site, IndexOptions(), cache=cache).indexed == ("2021",)
+    shutil.rmtree(site / "pagefind")
+    (cache / "shards.json").write_text("{not json")
+    assert len(build_index(site, IndexOptions(), cache=cache).indexed) == 6
+
+
+def test_other_settings_index_every_shard_again(tmp_path):
+    write_filtered_site(tmp_path)
+    build_index(tmp_path, IndexOptions())
+    stats = build_index(tmp_path, IndexOptions(force_language="en"))
+    assert len(stats.indexed) == 6
+
+
+def test_a_shard_value_that_cannot_name_a_folder_is_refused_with_its_page(tmp_path):
+    write_filtered_site(tmp_path, count=3)
+    change_paper(tmp_path, 1, old="year:2021", new="year:../x")
+    with pytest.raises(PagefindIndexError, match=r"papers/p1/index.html: year value '\.\./x'"):
+        build_index(tmp_path, IndexOptions())
+    assert not (tmp_path / "pagefind").exists()
+
+
+def test_the_shard_filter_is_a_setting(tmp_path):
+    write_filtered_site(tmp_path, count=10)
+    options = read_options({"PAGEFIND_INDEX": {"shard_filter": "organisation"}})
+    stats = build_index(tmp_path, options)
+    # organisation comes from the element's text here, not from "name:value": no value in the
+    # attribute, so every page is in "other".
+    assert stats.shards == 1
+    with pytest.raises(PagefindIndexError, match="shard_filter"):
+        read_options({"PAGEFIND_INDEX": {"shard_filter": "a b"}})

@@ -1,10 +1,14 @@
 """Search indexing: run the Pagefind binary over the built site, once, after every page exists.
 
 Owns the `PAGEFIND_INDEX` settings, the Pagefind command line, and swapping the new bundle into
-`<output>/pagefind/`. It leaves what gets indexed to the theme: paper pages carry
-`data-pagefind-body` (plus filters, sort keys and meta), so every other page is skipped by
-Pagefind itself. The binary comes from the `pagefind_bin` wheel (`pagefind[bin]`): no npm and
-no download at build time.
+`<output>/pagefind/`. The index is split into shards (see `shards`): one complete Pagefind
+bundle per listing year at `pagefind/<year>/`, listed newest first in `pagefind/shards.json`,
+which theme/static/js/search.js reads to merge them in the browser. Pagefind runs once per shard
+whose pages changed, one shard after another, so peak memory is one shard's; an unchanged shard
+is taken from the previous bundle (when output/ was kept) or from `<CACHE_PATH>/search/`.
+It leaves what gets indexed to the theme: paper pages carry `data-pagefind-body` (plus filters,
+sort keys and meta), so every other page is skipped. The binary comes from the `pagefind_bin`
+wheel (`pagefind[bin]`): no npm and no download at build time.
 
 Settings (all optional)::
 
@@ -15,14 +19,17 @@ Settings (all optional)::
         "glob": "",               # which HTML files Pagefind reads (default: all of them)
         "extra_args": [],         # more Pagefind CLI arguments, passed through as given
         "reproducible": True,     # sort filter values so equal sites give equal bundles
+        "shard_filter": "year",   # one bundle per value of this data-pagefind-filter
     }
 
 Pagefind itself writes filter values in a random order (see `canonical`); with `reproducible`
-the bundle is rewritten in a fixed order, so two builds of the same site are byte-identical.
+each shard is rewritten in a fixed order, so two builds of the same site are byte-identical,
+whether a shard was indexed again or reused.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -30,13 +37,15 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from pelican import signals
 
 from .canonical import UnexpectedBundle, canonicalize
+from .shards import Shard, ShardError, link_tree, read_manifest, scan_site, write_manifest
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +56,11 @@ DEFAULTS: dict[str, Any] = {
     "glob": "",
     "extra_args": [],
     "reproducible": True,
+    "shard_filter": "year",
 }
+CACHE_DIR = "search"  # under Pelican's CACHE_PATH: the previous build's shards
 # Pagefind's own summary lines ("Indexed 120 pages"), logged at info level.
 _SUMMARY_RE = re.compile(r"^\s*Indexed [0-9]+ \w+", re.MULTILINE)
-_PAGES_RE = re.compile(r"Indexed ([0-9]+) pages?")
 _BUNDLE_DIR_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 
@@ -66,6 +76,7 @@ class IndexOptions:
     glob: str = ""
     extra_args: tuple[str, ...] = ()
     reproducible: bool = True
+    shard_filter: str = "year"
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,8 @@ class IndexStats:
     pages: int
     files: int
     bytes: int
+    shards: int = 0
+    indexed: tuple[str, ...] = ()
 
 
 def read_options(settings: Mapping[str, Any]) -> IndexOptions:
@@ -110,8 +123,13 @@ def read_options(settings: Mapping[str, Any]) -> IndexOptions:
         isinstance(arg, str) for arg in extra
     ):
         raise PagefindIndexError("PAGEFIND_INDEX['extra_args']: expected a list of strings")
+    shard_filter = merged["shard_filter"]
+    if not isinstance(shard_filter, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", shard_filter):
+        raise PagefindIndexError(
+            f"PAGEFIND_INDEX['shard_filter']: expected a filter name, got {shard_filter!r}"
+        )
     return IndexOptions(merged["enabled"], bundle_dir, language, glob, tuple(extra),
-                        merged["reproducible"])
+                        merged["reproducible"], shard_filter)
 
 
 def find_executable() -> Path:
@@ -141,68 +159,152 @@ def pagefind_command(
     return [*command, *options.extra_args]
 
 
-def build_index(site: Path, options: IndexOptions, executable: Path | None = None) -> IndexStats:
-    """Index `site` and put the bundle at `site/<bundle_dir>`, replacing any old one.
+def _pagefind_version() -> str:
+    try:
+        return metadata.version("pagefind_bin")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
-    Pagefind writes into a fresh temporary folder next to the old bundle, which is swapped out
-    only once indexing succeeded: a failed run leaves the previous search working, and fragments
-    of pages that no longer exist do not pile up across builds.
+
+def _recipe(options: IndexOptions, executable: Path) -> str:
+    """What besides the pages decides a shard's bytes; part of every shard digest."""
+    return json.dumps([_pagefind_version(), executable.name, options.force_language,
+                       list(options.extra_args), options.reproducible, options.shard_filter])
+
+
+def run_pagefind(executable: Path, pages: Path, bundle: Path, options: IndexOptions,
+                 label: str) -> None:
+    """Index the site folder `pages` into the new folder `bundle` (canonicalised)."""
+    command = pagefind_command(executable, pages, bundle, replace(options, glob=""))
+    log.debug("running %s", " ".join(command))
+    result = subprocess.run(
+        command, capture_output=True, text=True, check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    output = result.stdout + result.stderr
+    if result.returncode != 0 or not bundle.is_dir():
+        tail = "\n".join(output.strip().splitlines()[-15:])
+        raise PagefindIndexError(
+            f"pagefind failed on {label} (exit {result.returncode}):\n{tail}"
+        )
+    for line in _SUMMARY_RE.findall(output):
+        log.debug("pagefind %s: %s", label, line.strip())
+    if options.reproducible:
+        try:
+            canonicalize(bundle)
+        except UnexpectedBundle as exc:
+            log.warning("pagefind: bundle %s left as written, not reproducible: %s", label, exc)
+
+
+def _link_pages(site: Path, pages: list[str], folder: Path) -> None:
+    """A site folder holding just `pages`, at their paths (so URLs stay /papers/<id>/)."""
+    for relative in pages:
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(site / relative, target)
+        except OSError:
+            shutil.copy2(site / relative, target)
+
+
+def build_index(site: Path, options: IndexOptions, executable: Path | None = None,
+                cache: Path | None = None) -> IndexStats:
+    """Index `site` into shards under `site/<bundle_dir>/`, replacing any old bundle.
+
+    One Pagefind run per shard whose pages changed, one after another (peak memory is one
+    shard's). A shard whose digest matches one in the previous bundle (if `site` kept it) or in
+    `cache` is reused as it is. Everything new is written into a temporary folder next to the
+    old bundle and swapped in only once every shard succeeded: a failed run leaves the previous
+    search working. Then `cache` (if given) is brought up to date with the new shards.
     """
     site = site.resolve()
     if not site.is_dir():
         raise PagefindIndexError(f"{site}: the site folder does not exist")
     target = site / options.bundle_dir
-    if not any(site.glob(options.glob or "**/*.html")):
+    executable = executable or find_executable()
+    glob = options.glob or "**/*.html"
+    try:
+        shards, any_marked = scan_site(site, glob, options.shard_filter,
+                                       _recipe(options, executable), skip=[options.bundle_dir])
+    except ShardError as exc:
+        raise PagefindIndexError(str(exc)) from None
+    if not shards:
         # Pagefind exits with an error when it finds nothing to index; an empty archive is
         # still a valid site (not even worth a warning), so it just gets no search bundle.
-        log.info("pagefind: no HTML file matches %r in %s; no search index written",
-                    options.glob or "**/*.html", site)
+        log.info("pagefind: no HTML file matches %r in %s; no search index written", glob, site)
         shutil.rmtree(target, ignore_errors=True)
         return IndexStats(pages=0, files=0, bytes=0)
+    if not any_marked:
+        # Without the marker Pagefind indexes every page's <body>: navigation pages too.
+        log.warning("pagefind: no page has data-pagefind-body; every page was indexed")
+    in_output = read_manifest(target) if target.is_dir() else {}
+    in_cache = read_manifest(cache) if cache is not None and cache.is_dir() else {}
+    indexed: list[str] = []
     work = Path(tempfile.mkdtemp(prefix=f".{options.bundle_dir}.", dir=site))
     fresh = work / "bundle"
+    fresh.mkdir()
     try:
-        command = pagefind_command(executable or find_executable(), site, fresh, options)
-        log.debug("running %s", " ".join(command))
-        result = subprocess.run(
-            command, capture_output=True, text=True, check=False,
-            env={**os.environ, "NO_COLOR": "1"},
-        )
-        output = result.stdout + result.stderr
-        if result.returncode != 0 or not fresh.is_dir():
-            tail = "\n".join(output.strip().splitlines()[-15:])
-            raise PagefindIndexError(
-                f"pagefind failed on {site} (exit {result.returncode}):\n{tail}"
-            )
-        for line in _SUMMARY_RE.findall(output):
-            log.info("pagefind: %s", line.strip())
-        pages_match = _PAGES_RE.search(output)
-        pages = int(pages_match.group(1)) if pages_match else 0
-        if "data-pagefind-body" not in output:
-            # Without the marker Pagefind indexes every page's <body>: navigation pages too.
-            log.warning("pagefind: no page has data-pagefind-body; every page was indexed")
-        if options.reproducible:
-            try:
-                canonicalize(fresh)
-            except UnexpectedBundle as exc:
-                log.warning("pagefind: bundle left as written, not reproducible: %s", exc)
-        old = work / "old"
+        for shard in shards:
+            if shard.digest in (in_output.get(shard.name), in_cache.get(shard.name)):
+                continue
+            pages = work / "pages" / shard.name
+            _link_pages(site, shard.pages, pages)
+            run_pagefind(executable, pages, fresh / shard.name, options,
+                         f"{site} (shard {shard.name}, {len(shard.pages)} pages)")
+            shutil.rmtree(pages)
+            indexed.append(shard.name)
+        # Every Pagefind run succeeded: now take the unchanged shards from where they are.
+        for shard in shards:
+            if shard.name in indexed:
+                continue
+            if in_output.get(shard.name) == shard.digest:
+                (target / shard.name).rename(fresh / shard.name)
+            else:
+                link_tree(cache / shard.name, fresh / shard.name)
+        write_manifest(fresh, shards)
         if target.exists():
-            target.rename(old)
+            target.rename(work / "old")
         fresh.rename(target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    if cache is not None:
+        update_cache(cache, target, shards, in_cache)
+    log.info("pagefind: %d shard(s), %d indexed (%s), %d reused", len(shards), len(indexed),
+             ", ".join(indexed) or "none", len(shards) - len(indexed))
     files = [p for p in target.rglob("*") if p.is_file()]
-    return IndexStats(pages=pages, files=len(files), bytes=sum(p.stat().st_size for p in files))
+    return IndexStats(pages=sum(len(s.pages) for s in shards), files=len(files),
+                      bytes=sum(p.stat().st_size for p in files),
+                      shards=len(shards), indexed=tuple(indexed))
+
+
+def update_cache(cache: Path, bundle: Path, shards: list[Shard], in_cache: dict[str, str]) -> None:
+    """Make `cache` hold the shards of `bundle` (hard links where possible) and its manifest.
+
+    The manifest is first rewritten to list only the shards that stay untouched, so an
+    interrupted update can never leave a manifest naming a half-written shard.
+    """
+    cache.mkdir(parents=True, exist_ok=True)
+    keep = [s for s in shards if in_cache.get(s.name) == s.digest]
+    write_manifest(cache, keep)
+    kept = {s.name for s in keep}
+    for child in cache.iterdir():
+        if child.is_dir() and child.name not in kept:
+            shutil.rmtree(child)
+    for shard in shards:
+        if shard.name not in kept:
+            link_tree(bundle / shard.name, cache / shard.name)
+    write_manifest(cache, shards)
 
 
 def index_site(pelican: Any) -> None:
-    """`finalized` receiver: index Pelican's output folder."""
+    """`finalized` receiver: index Pelican's output folder, shards kept under CACHE_PATH."""
     options = read_options(pelican.settings)
     if not options.enabled:
         log.info("pagefind: indexing disabled by PAGEFIND_INDEX['enabled']")
         return
-    stats = build_index(Path(pelican.output_path), options)
+    cache = pelican.settings.get("CACHE_PATH")
+    stats = build_index(Path(pelican.output_path), options,
+                        cache=Path(cache) / CACHE_DIR if cache else None)
     log.info("pagefind: %d pages indexed, bundle %d files, %d bytes",
              stats.pages, stats.files, stats.bytes)
 

@@ -3,10 +3,23 @@
 // Pagefind's ready-made UI has no sort control, so this small module does the rest: it reads
 // the query, filters and sort from the URL (so a search can be shared), keeps the URL in step
 // as the user types, and fills the results from the <template> in the page. No dependencies.
+//
+// The index is split into shards, one Pagefind bundle per listing year, listed newest first in
+// <bundle>/shards.json (plugins/pagefind_index). The newest shard's pagefind.js is loaded and
+// every other shard merged into it (mergeIndex: one wasm download, filter counts summed). Each
+// shard is tagged with a synthetic "shard" filter, because Pagefind orders merged results by
+// score, and under a sort a result's score is only its position within its own shard:
+// - best match: one merged search, ordered by score across shards (Pagefind's own merge);
+// - newest: one search per shard, concatenated newest shard first (shards are years);
+// - most upvoted: one search per shard, merged lazily by the upvotes of each list's head,
+//   loading only the head fragments the shown results need (plus a small look-ahead).
 
 const PAGE_SIZE = 20;
 const TYPING_DELAY_MS = 250;
 const SORTS = { upvotes: { upvotes: "desc" }, date: { date: "desc" } };
+const SHARD_FILTER = "shard";
+const MANIFEST = "shards.json";
+const LOOKAHEAD = 3; // fragments fetched at once from one shard's list in the upvotes merge
 // "arXiv:2608.19880v2", or an arXiv / HF paper URL: paper pages index the bare id as one word.
 const ARXIV_REFERENCE = /(?:\barxiv:?\s*|https?:\/\/\S*?\/(?:abs|pdf|papers)\/)?(\d{4}\.\d{4,5})(?:v\d+)?/gi;
 
@@ -40,11 +53,9 @@ async function start(root) {
   }
 
   let pagefind;
+  let shards;
   try {
-    const bundle = new URL(root.dataset.bundle, document.baseURI);
-    pagefind = await import(new URL("pagefind.js", bundle).href);
-    await pagefind.options({ excerptLength: 30 });
-    await pagefind.init();
+    ({ pagefind, shards } = await loadShards(new URL(root.dataset.bundle, document.baseURI)));
   } catch (error) {
     status.textContent = "Search is unavailable: the search index could not be loaded.";
     console.error(error);
@@ -72,7 +83,7 @@ async function start(root) {
   }
 
   let generation = 0;
-  let results = [];
+  let results = null;
   let shown = 0;
   let typingTimer;
 
@@ -83,7 +94,7 @@ async function start(root) {
     writeUrl(form, filterSelects);
     if (!term) {
       // A search with filters and no words downloads the whole index: never run one.
-      results = [];
+      results = null;
       list.replaceChildren();
       moreButton.hidden = true;
       status.textContent = "Type a word to search titles, authors, arXiv ids, organisations and topics.";
@@ -96,31 +107,31 @@ async function start(root) {
       }
     }
     list.setAttribute("aria-busy", "true");
-    const search = await pagefind.search(term.replace(ARXIV_REFERENCE, "$1"), {
-      filters,
-      sort: SORTS[sortSelect.value] || {},
-    });
-    if (current !== generation || !search) {
+    const found = await openResults(pagefind, shards, term.replace(ARXIV_REFERENCE, "$1"),
+      filters, sortSelect.value);
+    if (current !== generation || !found) {
       return; // a newer search started meanwhile
     }
-    results = search.results;
+    results = found;
     shown = 0;
     list.replaceChildren();
-    status.textContent = describeCount(results.length, term);
+    status.textContent = describeCount(results.count, term);
     await showMore(false, current);
     list.removeAttribute("aria-busy");
   }
 
   async function showMore(moveFocus, current = generation) {
-    const batch = results.slice(shown, shown + PAGE_SIZE);
-    const pages = await Promise.all(batch.map((result) => result.data()));
+    if (!results) {
+      return;
+    }
+    const pages = await results.next(PAGE_SIZE);
     if (current !== generation) {
       return;
     }
     const items = pages.map((page) => renderResult(template, page, dayFormat));
     list.append(...items);
-    shown += batch.length;
-    moreButton.hidden = shown >= results.length;
+    shown += pages.length;
+    moreButton.hidden = shown >= results.count;
     if (moveFocus && items.length) {
       items[0].querySelector("a").focus();
     }
@@ -139,6 +150,116 @@ async function start(root) {
   }
   moreButton.addEventListener("click", () => showMore(true));
   await runSearch();
+}
+
+// The manifest, then the newest shard's Pagefind with every other shard merged into it.
+async function loadShards(bundle) {
+  const response = await fetch(new URL(MANIFEST, bundle), { cache: "no-cache" });
+  if (!response.ok) {
+    throw new Error(`${MANIFEST}: HTTP ${response.status}`);
+  }
+  const shards = (await response.json()).shards;
+  if (!Array.isArray(shards) || !shards.length) {
+    throw new Error(`${MANIFEST} lists no shard`);
+  }
+  // Pagefind's BM25 idf is computed per shard, so a rare word in a small shard (the current
+  // year in January) scores lower than in a full year. Weighting each shard by
+  // ln(all pages) / ln(its pages) evens out the idf of rare words (about ln(N / n) for n much
+  // smaller than N): the words that decide a search for a name, an id or a title.
+  const total = shards.reduce((sum, shard) => sum + (shard.pages || 0), 0);
+  const weight = (shard) => Math.log(total + 1) / Math.log(Math.max(shard.pages || 0, 1) + 1);
+  const [newest, ...older] = shards;
+  const pagefind = await import(new URL("pagefind.js", new URL(newest.path, bundle)).href);
+  await pagefind.options({
+    excerptLength: 30,
+    indexWeight: weight(newest),
+    mergeFilter: { [SHARD_FILTER]: newest.name },
+  });
+  await pagefind.init();
+  await Promise.all(older.map((shard) => {
+    const url = new URL(shard.path, bundle);
+    return pagefind.mergeIndex(url.origin === window.location.origin ? url.pathname : url.href, {
+      excerptLength: 30,
+      indexWeight: weight(shard),
+      mergeFilter: { [SHARD_FILTER]: shard.name },
+    });
+  }));
+  return { pagefind, shards };
+}
+
+// The results of one search as { count, next(n) }: next resolves to the next n pages' data.
+async function openResults(pagefind, shards, term, filters, sortName) {
+  const sort = SORTS[sortName];
+  if (!sort) {
+    const search = await pagefind.search(term, { filters });
+    return search && inOrder(search.results);
+  }
+  const searches = await Promise.all(shards.map((shard) =>
+    pagefind.search(term, { filters: { ...filters, [SHARD_FILTER]: shard.name }, sort })));
+  if (searches.some((search) => !search)) {
+    return null;
+  }
+  const lists = searches.map((search) => search.results);
+  if (sortName === "upvotes" && lists.length > 1) {
+    return mergedBy(lists, (page) => Number(page.meta.upvotes) || 0);
+  }
+  return inOrder(lists.flat()); // newest: each shard is a year, listed newest first
+}
+
+function inOrder(results) {
+  let shown = 0;
+  return {
+    count: results.length,
+    async next(n) {
+      const batch = results.slice(shown, shown + n);
+      shown += batch.length;
+      return Promise.all(batch.map((result) => result.data()));
+    },
+  };
+}
+
+// A k-way merge of lists each sorted by key (descending): compares only the lists' heads, so a
+// page's fragment is fetched only when its list's head reaches it. Ties go to the newer shard.
+function mergedBy(lists, key) {
+  const heads = lists.map(() => 0);
+  const loaded = lists.map(() => []);
+  function head(i) {
+    if (loaded[i].length <= heads[i]) {
+      const end = Math.min(lists[i].length, heads[i] + LOOKAHEAD);
+      for (let j = loaded[i].length; j < end; j++) {
+        loaded[i].push(lists[i][j].data());
+      }
+    }
+    return loaded[i][heads[i]];
+  }
+  let queue = Promise.resolve(); // one next() at a time: each moves the heads
+  async function take(n) {
+    const pages = [];
+    while (pages.length < n) {
+      const live = lists.map((_, i) => i).filter((i) => heads[i] < lists[i].length);
+      if (!live.length) {
+        break;
+      }
+      const candidates = await Promise.all(live.map(head));
+      let best = 0;
+      for (let j = 1; j < live.length; j++) {
+        if (key(candidates[j]) > key(candidates[best])) {
+          best = j;
+        }
+      }
+      pages.push(candidates[best]);
+      heads[live[best]] += 1;
+    }
+    return pages;
+  }
+  return {
+    count: lists.reduce((sum, list) => sum + list.length, 0),
+    next(n) {
+      const pages = queue.then(() => take(n));
+      queue = pages.catch(() => {});
+      return pages;
+    },
+  };
 }
 
 async function fillFilters(pagefind, selects, params) {
