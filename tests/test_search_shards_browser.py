@@ -1,0 +1,204 @@
+"""Search across index shards in a real browser (Debian's Chromium, driven by Playwright).
+
+A small site of hand-written paper pages over three listing years (so three Pagefind shards of
+unequal size, the newest the smallest, as in January), with the built fixture site's search
+page and scripts. The expected results come from the generated papers themselves.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from urllib.parse import quote_plus
+
+import pytest
+from pagefind_index.pagefind_index import IndexOptions, build_index
+
+pytestmark = pytest.mark.browser
+
+SETTLED = """() => {
+  const status = document.querySelector('[data-search-status]');
+  const list = document.querySelector('[data-search-results]');
+  return status && status.textContent.trim() && !list.hasAttribute('aria-busy');
+}"""
+PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
+<article data-pagefind-body><h1 data-pagefind-meta="title:{title}">{title}</h1>
+<dl data-pagefind-sort="upvotes:{upvotes}">
+<dd><a data-pagefind-filter="organisation" href="/orgs/">{org}</a></dd>
+<dd data-pagefind-ignore data-pagefind-filter="year:{year}" data-pagefind-sort="date:{day}"
+ data-pagefind-meta="day:{day}">{day}</dd>
+<dd data-pagefind-ignore data-pagefind-meta="upvotes:{upvotes}">{upvotes}</dd></dl>
+<p>{abstract}</p><a data-pagefind-filter="topic" href="/tags/">{topic}</a></article></body></html>
+"""
+SIZES = {2023: 14, 2024: 18, 2025: 5}  # papers per year: the newest year is the smallest
+OLD_ONLY_WORD = "zeppelin"
+
+
+def make_papers() -> list[dict]:
+    papers = []
+    for year, count in SIZES.items():
+        for n in range(count):
+            papers.append({
+                "id": f"p{year}-{n:02d}",
+                "year": year,
+                "day": f"{year}-{1 + n % 12:02d}-{1 + (n * 7) % 28:02d}",
+                # Distinct, interleaved across years: a merge by shard order would be wrong.
+                "upvotes": (n * 37 + year * 11) % 97 + 3 * (year - 2023),
+                "topic": ["Agents", "Vision", "Speech"][n % 3],
+                "org": ["Qwen", "NVIDIA"][n % 2],
+                "title": f"Paper {n} of {year} on transformer models",
+                "abstract": "We study transformer models and their scaling."
+                            + (f" A {OLD_ONLY_WORD} flies." if (year, n) == (2023, 4) else ""),
+            })
+    return papers
+
+
+@pytest.fixture(scope="module")
+def papers():
+    return make_papers()
+
+
+@pytest.fixture(scope="module")
+def shard_site(built_site, papers, tmp_path_factory):
+    site = tmp_path_factory.mktemp("shard-site")
+    for folder in ("search", "theme"):
+        shutil.copytree(built_site / folder, site / folder)
+    for paper in papers:
+        page = site / "papers" / paper["id"] / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(PAGE.format(**paper), encoding="utf-8")
+    stats = build_index(site, IndexOptions(glob="papers/**/*.html"))
+    assert stats.shards == len(SIZES)
+    return site
+
+
+@pytest.fixture(scope="module")
+def shard_url(shard_site):
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(shard_site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def page(browser):
+    _, context = browser
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    page.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def open_search(page, url: str, query: str, **params: str) -> None:
+    parts = [f"q={quote_plus(query)}"] + [f"{k}={quote_plus(v)}" for k, v in params.items()]
+    page.goto(f"{url}/search/?{'&'.join(parts)}")
+    page.wait_for_function(SETTLED)
+
+
+def result_ids(page) -> list[str]:
+    hrefs = page.locator(".search-result a[data-result-link]").evaluate_all(
+        "links => links.map(link => link.getAttribute('href'))")
+    return [re.search(r"/papers/([^/]+)/", href).group(1) for href in hrefs]
+
+
+def result_count(page) -> int:
+    match = re.match(r"([0-9]+) papers? match", page.locator("[data-search-status]").inner_text())
+    return int(match.group(1)) if match else 0
+
+
+def show_all(page) -> None:
+    more = page.locator("[data-search-more]")
+    while more.is_visible():
+        shown = page.locator(".search-result").count()
+        more.click()
+        page.wait_for_function(
+            f"document.querySelectorAll('.search-result').length > {shown}")
+
+
+def test_a_word_in_every_year_finds_papers_of_every_shard(page, shard_url, papers):
+    open_search(page, shard_url, "transformer")
+    assert result_count(page) == len(papers)
+    show_all(page)
+    ids = result_ids(page)
+    assert sorted(ids) == sorted(p["id"] for p in papers)  # each paper once
+
+
+def test_a_word_only_in_an_old_shard_is_found(page, shard_url, papers):
+    open_search(page, shard_url, OLD_ONLY_WORD)
+    assert result_ids(page) == [p["id"] for p in papers if OLD_ONLY_WORD in p["abstract"]]
+    assert result_count(page) == 1
+
+
+def test_newest_is_ordered_across_every_shard(page, shard_url, papers):
+    open_search(page, shard_url, "transformer", sort="date")
+    show_all(page)
+    day = {p["id"]: p["day"] for p in papers}
+    shown = [day[paper_id] for paper_id in result_ids(page)]
+    assert shown == sorted(day.values(), reverse=True)
+
+
+def test_most_upvoted_is_ordered_across_every_shard(page, shard_url, papers):
+    upvotes = {p["id"]: p["upvotes"] for p in papers}
+    open_search(page, shard_url, "transformer", sort="upvotes")
+    first_page = [upvotes[paper_id] for paper_id in result_ids(page)]
+    best = sorted(upvotes.values(), reverse=True)
+    assert first_page == best[:len(first_page)] and len(first_page) == 20
+    show_all(page)
+    assert [upvotes[paper_id] for paper_id in result_ids(page)] == best
+
+
+def test_most_upvoted_fetches_only_the_fragments_it_needs(browser, shard_url, papers):
+    _, context = browser
+    page = context.new_page()
+    fragments: list[str] = []
+    page.on("request", lambda request: fragments.append(request.url)
+            if "/fragment/" in request.url else None)
+    try:
+        open_search(page, shard_url, "transformer", sort="upvotes")
+        page.wait_for_load_state("networkidle")
+        # 20 shown, plus at most a look-ahead of 3 per shard: not all 37 papers.
+        assert 20 <= len(set(fragments)) <= 20 + 3 * len(SIZES) < len(papers)
+    finally:
+        page.close()
+
+
+def test_filter_lists_merge_every_shard_with_their_counts(page, shard_url, papers):
+    open_search(page, shard_url, "transformer")
+    page.locator("[data-search-filters] summary").click()
+    page.wait_for_function("document.querySelectorAll('#search-year option').length > 1")
+    years = page.locator("#search-year option").all_inner_texts()
+    assert years == ["Any year"] + [f"{year} ({SIZES[year]})" for year in sorted(SIZES,
+                                                                                reverse=True)]
+    topics = page.locator("#search-topic option").all_inner_texts()
+    expected = {t: sum(p["topic"] == t for p in papers) for t in ("Agents", "Speech", "Vision")}
+    assert topics == ["Any topic"] + [f"{t} ({n})" for t, n in expected.items()]
+
+
+def test_a_filter_and_a_sort_together_across_shards(page, shard_url, papers):
+    chosen = [p for p in papers if p["topic"] == "Vision"]
+    open_search(page, shard_url, "transformer", topic="Vision", sort="upvotes")
+    assert result_count(page) == len(chosen)
+    show_all(page)
+    upvotes = {p["id"]: p["upvotes"] for p in chosen}
+    ids = result_ids(page)
+    assert sorted(ids) == sorted(upvotes)
+    assert [upvotes[i] for i in ids] == sorted(upvotes.values(), reverse=True)
+
+
+def test_a_year_filter_keeps_to_that_year(page, shard_url, papers):
+    open_search(page, shard_url, "transformer", year="2024")
+    show_all(page)
+    assert sorted(result_ids(page)) == sorted(p["id"] for p in papers if p["year"] == 2024)
