@@ -198,13 +198,19 @@ def run_pagefind(executable: Path, pages: Path, bundle: Path, options: IndexOpti
 
 def _link_pages(site: Path, pages: list[str], folder: Path) -> None:
     """A site folder holding just `pages`, at their paths (so URLs stay /papers/<id>/)."""
+    source_root, target_root = str(site), str(folder)
+    made: set[str] = set()
     for relative in pages:
-        target = folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        source = os.path.join(source_root, relative)
+        target = os.path.join(target_root, relative)
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
         try:
-            os.link(site / relative, target)
+            os.link(source, target)
         except OSError:
-            shutil.copy2(site / relative, target)
+            shutil.copy2(source, target)
 
 
 def build_index(site: Path, options: IndexOptions, executable: Path | None = None,

@@ -55,19 +55,61 @@ def _value_re(filter_name: str) -> re.Pattern[bytes]:
                       + rb':([^"]*)"')
 
 
-def _walk(site: Path, glob: str, skip: Iterable[str]) -> list[Path]:
+def pattern_re(pattern: str) -> re.Pattern[str]:
+    """A glob as a regular expression on `/`-separated relative paths: `**/` is any number of
+    folders, `*` and `?` stay within one name (no character classes: `[` is literal)."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]+/)*")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def _walk(site: Path, pattern: str, skip: Iterable[str]) -> list[str]:
+    """Files matching `pattern` under `site`, relative, sorted; names starting with a dot and
+    top-level folders in `skip` are never entered. (`os.scandir` on strings: pathlib's glob
+    costs more than reading and hashing every page.)"""
+    matches = pattern_re(pattern).match
+    fixed = []
+    for part in pattern.split("/")[:-1]:
+        if any(c in part for c in "*?"):
+            break
+        fixed.append(part)
     skipped = set(skip)
     found = []
-    for path in site.glob(glob):
-        relative = path.relative_to(site)
-        first = relative.parts[0]
-        if first in skipped or first.startswith("."):
+    stack = ["/".join(fixed)]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = os.scandir(os.path.join(site, folder) if folder else site)
+        except (FileNotFoundError, NotADirectoryError):
             continue
-        found.append(path)
+        with entries:
+            for entry in entries:
+                if entry.name.startswith(".") or (not folder and entry.name in skipped):
+                    continue
+                relative = f"{folder}/{entry.name}" if folder else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(relative)
+                elif matches(relative):
+                    found.append(relative)
     return sorted(found)
 
 
-def scan_site(site: Path, glob: str, filter_name: str, recipe: str,
+def scan_site(site: Path, pattern: str, filter_name: str, recipe: str,
               skip: Iterable[str] = ()) -> tuple[list[Shard], bool]:
     """The shards of `site`, newest first, and whether any page carries `data-pagefind-body`.
 
@@ -79,11 +121,10 @@ def scan_site(site: Path, glob: str, filter_name: str, recipe: str,
     marked: dict[str, list[tuple[str, str]]] = {}
     unmarked: list[tuple[str, str]] = []
     hashes: dict[tuple[bool, str], hashlib._Hash] = {}
-    for path in _walk(site, glob, skip):
-        if not path.is_file():
-            continue
-        data = path.read_bytes()
-        relative = path.relative_to(site).as_posix()
+    root = str(site)
+    for relative in _walk(site, pattern, skip):
+        with open(os.path.join(root, relative), "rb") as file:
+            data = file.read()
         is_marked = BODY_MARKER in data
         match = value_re.search(data)
         name = match.group(1).decode("utf-8", "replace").strip() if match else OTHER
