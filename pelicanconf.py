@@ -53,7 +53,7 @@ ARTICLE_URL = "papers/{slug}/"  # the slug is the paper id
 ARTICLE_SAVE_AS = "papers/{slug}/index.html"  # the file behind ARTICLE_URL
 PAGE_URL = "{slug}/"  # an about page lives at /about/
 PAGE_SAVE_AS = "{slug}/index.html"  # the file behind PAGE_URL
-ARCHIVE_PAGES = {"page_size": 50}  # papers per topic/organisation page
+ARCHIVE_PAGES = {"page_size": 100}  # papers per numbered topic/organisation page (lean rows)
 
 # --- Pelican pages we replace: off, so Pelican never builds (or scans for) them ---
 DIRECT_TEMPLATES = ["search", "404"]  # /search/ and 404.html; the rest comes from archive_pages

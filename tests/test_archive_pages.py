@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass
+from pathlib import Path
 
+import lxml.html
 import pytest
 from archive_pages.archive import (
     build_archive,
@@ -14,13 +16,17 @@ from archive_pages.archive import (
     org_url,
     page_url,
     paginate,
+    paper_url,
     save_as,
     topic_url,
 )
-from archive_pages.plugin import plugin_settings
+from archive_pages.plugin import URL_FILTERS, CardMemo, call_card, plugin_settings
+from jinja2 import Environment, FileSystemLoader
+from pelican.settings import read_settings
 
 from paperarchive.model import ListingError, Organization, Paper, Topic
 
+REPO = Path(__file__).resolve().parent.parent
 LLM = Topic("large-language-models", "Large Language Models")
 RL = Topic("reinforcement-learning", "Reinforcement Learning")
 
@@ -90,24 +96,87 @@ def test_empty_archive():
     assert archive.latest is None and archive.days == () and archive.topics == ()
 
 
-@pytest.mark.parametrize(("count", "size", "pages"), [(0, 2, [0]), (1, 2, [1]), (4, 2, [2, 2]),
-                                                      (5, 2, [2, 2, 1]), (5, 50, [5])])
-def test_paginate(count, size, pages):
-    result = paginate(list(range(count)), size, "tags/x/")
-    assert [len(p.items) for p in result] == pages
-    assert [p.url for p in result] == ["tags/x/"] + [f"tags/x/page/{n}/"
-                                                     for n in range(2, len(pages) + 1)]
-    assert result[0].previous_url is None and result[-1].next_url is None
-    for before, after in itertools.pairwise(result):
-        assert before.next_url == after.url and after.previous_url == before.url
-    assert [item for p in result for item in p.items] == list(range(count))
+def newest_first(count: int) -> list[int]:
+    """Items 1..count (1 the oldest) as a topic lists them: newest first."""
+    return list(range(count, 0, -1))
+
+
+@pytest.mark.parametrize(("count", "size", "expected"), [
+    # (count, page size, [(page number or None for the newest page, its items)] newest first)
+    (0, 2, [(None, [])]),
+    (1, 2, [(None, [1])]),
+    (3, 2, [(None, [3, 2, 1])]),
+    (4, 2, [(None, [4, 3]), (1, [2, 1])]),
+    (5, 2, [(None, [5, 4, 3]), (1, [2, 1])]),
+    (7, 2, [(None, [7, 6, 5]), (2, [4, 3]), (1, [2, 1])]),
+    (99, 50, [(None, list(range(99, 0, -1)))]),
+    (100, 50, [(None, list(range(100, 50, -1))), (1, list(range(50, 0, -1)))]),
+])
+def test_paginate_counts_pages_from_the_oldest(count, size, expected):
+    pages = paginate(newest_first(count), size, "tags/x/")
+    assert [(p.number, list(p.items)) for p in pages] == expected
+    assert [p.url for p in pages] == ["tags/x/"] + [f"tags/x/{n}/" for n, _ in expected[1:]]
+    for page in pages:
+        if page.items:
+            assert (page.first, page.last) == (page.items[-1], page.items[0])
+    # The newest page holds the whole list if it is short, else size to 2 * size - 1 items.
+    newest = pages[0]
+    assert newest.is_newest and newest.newer_url is None
+    if count < 2 * size:
+        assert len(newest.items) == count
+    else:
+        assert size <= len(newest.items) < 2 * size
+
+
+@pytest.mark.parametrize("count", range(0, 12))
+def test_pages_link_newer_and_older_in_a_chain_without_gaps(count):
+    pages = paginate(newest_first(count), 2, "orgs/acme/")
+    assert [item for p in pages for item in p.items] == newest_first(count)
+    assert all(p.items for p in pages) or count == 0  # no empty page
+    assert pages[-1].older_url is None
+    for newer, older in itertools.pairwise(pages):
+        assert newer.older_url == older.url and older.newer_url == newer.url
+        assert older.last + 1 == newer.first
+    numbered = [p for p in pages if not p.is_newest]
+    assert all(len(p.items) == 2 for p in numbered)
+
+
+def test_a_numbered_page_never_changes_when_newer_items_arrive():
+    """From one count to the next, every numbered page keeps its URL, items and links; only
+    the newest page changes, plus, when a page fills, the new numbered page appears and the
+    previous newest numbered page's "newer" link moves from the list's URL to it."""
+    size = 3
+    for count in range(0, 40):
+        before = {p.url: p for p in paginate(newest_first(count), size, "tags/x/")}
+        after = {p.url: p for p in paginate(newest_first(count + 1), size, "tags/x/")}
+        assert set(before) <= set(after)
+        changed = {url for url in before if before[url] != after[url]}
+        created = set(after) - set(before)
+        if created:
+            (new,) = created
+            assert after[new].newer_url == "tags/x/"
+            assert changed - {"tags/x/"} <= {after[new].older_url}
+            if after[new].older_url:
+                old = after[new].older_url
+                assert before[old].newer_url == "tags/x/" and after[old].newer_url == new
+                assert before[old].items == after[old].items
+        else:
+            assert changed == {"tags/x/"}
+
+
+def test_page_days_group_a_page_by_listing_day_newest_first():
+    entries = [entry("c", "2026-06-05"), entry("b", "2026-06-03", 9), entry("a", "2026-06-03"),
+               entry("z", "2026-05-29")]
+    (page,) = paginate(entries, 50, "tags/x/")
+    assert [(day.isoformat(), ids(group)) for day, group in page.days()] == [
+        ("2026-06-05", ["c"]), ("2026-06-03", ["b", "a"]), ("2026-05-29", ["z"])]
 
 
 def test_urls():
     assert day_url(dt.date(2026, 6, 3)) == "2026/06/03/"
     assert topic_url(LLM) == topic_url("large-language-models") == "tags/large-language-models/"
     assert org_url("Qwen") == "orgs/Qwen/"
-    assert page_url("orgs/Qwen/", 1) == "orgs/Qwen/"
+    assert page_url("orgs/Qwen/", 1) == "orgs/Qwen/1/"
     assert save_as("") == "index.html" and save_as("a/b/") == "a/b/index.html"
 
 
@@ -130,3 +199,74 @@ def test_bad_metadata_is_located(metadata, message):
 def test_plugin_settings_are_validated(given):
     with pytest.raises(ValueError, match="ARCHIVE_PAGES"):
         plugin_settings({"ARCHIVE_PAGES": given})
+
+
+# --- Rendering list pages: the row memo changes nothing but the time ------------------------
+
+@dataclass
+class Article(Entry):
+    """An entry with the URL a Pelican article has."""
+
+    @property
+    def url(self) -> str:
+        return paper_url(self.paper.id)
+
+
+def theme_environment() -> Environment:
+    """The theme's templates with the site's Jinja settings and filters, without Pelican."""
+    settings = read_settings(str(REPO / "pelicanconf.py"))
+    env = Environment(loader=FileSystemLoader(REPO / "theme" / "templates"),
+                      **settings["JINJA_ENVIRONMENT"])
+    env.filters.update(settings["JINJA_FILTERS"])
+    env.filters.update(URL_FILTERS)
+    return env
+
+
+def list_articles() -> list[Article]:
+    papers = [
+        Paper(id="2606.00003", title=r"Fast <Attention> in $O(n \log n)$ & more",
+              authors=("Ann O'Neil", "Bo <b>", "Cy"), abstract="x", upvotes=1234,
+              organization=Organization("acme", "Acme & Co")),
+        Paper(id="2606.00002", title="Solo", authors=("Dee",), abstract="x", upvotes=0),
+        Paper(id="copied-page-paper", title="No names", authors=(), author_count=4,
+              abstract="x"),
+        Paper(id="2605.00001", title="Older", authors=("Eve", "Fay"), abstract="x",
+              upvotes=1, organization=Organization("zeta", "")),
+    ]
+    days = ["2026-06-05", "2026-06-05", "2026-06-03", "2026-05-29"]
+    return [Article(paper, dt.date.fromisoformat(day), (LLM,))
+            for paper, day in zip(papers, days, strict=True)]
+
+
+@pytest.mark.parametrize("show_org", [True, False])
+def test_memoized_rows_are_the_html_of_rendering_each_row(show_org):
+    template = theme_environment().get_template("partials/paper_list.html")
+    articles = list_articles()
+    memo = CardMemo()
+    # Pages at several depths, in an order that revisits a depth after another one.
+    for siteurl in ["../..", "../../..", "../..", "https://example.org", "../../.."]:
+        for page in paginate(articles, 2, "tags/x/"):
+            context = {"SITEURL": siteurl, "papers": page.items, "page": page,
+                       "lean_cards": True, "show_org": show_org}
+            cached = template.render(**context, card_memo=memo)
+            assert cached == template.render(**context, card_memo=call_card)
+            assert f'href="{siteurl}/papers/{page.items[0].paper.id}/"' in cached
+    assert len(memo) == len(articles) * 3  # once per article and SITEURL
+
+
+def test_rows_show_first_author_organisation_and_upvotes_under_their_day():
+    env = theme_environment()
+    articles = list_articles()
+    (page,) = paginate(articles, 50, "tags/x/")
+    rendered = env.get_template("partials/paper_list.html").render(
+        SITEURL="..", papers=page.items, page=page, lean_cards=True, card_memo=CardMemo())
+    document = lxml.html.fragment_fromstring(rendered, create_parent="div")
+    assert document.xpath("./h2/time/@datetime") == ["2026-06-05", "2026-06-03", "2026-05-29"]
+    rows = document.xpath("./ol/li")
+    titles = [" ".join(li.xpath("string(h3/a)").split()) for li in rows]
+    assert titles[0].startswith("Fast <Attention> in ") and titles[0].endswith(" & more")
+    assert rows[0].xpath("h3/a//*[local-name()='math']")  # TeX became MathML
+    assert titles[1:] == ["Solo", "No names", "Older"]
+    assert [li.xpath("string(p)") for li in rows] == [
+        "Ann O'Neil et al. · Acme & Co · 1,234 upvotes", "Dee · 0 upvotes", "4 authors",
+        "Eve et al. · zeta · 1 upvote"]

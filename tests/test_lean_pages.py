@@ -1,33 +1,58 @@
-"""Topic and organisation pages list lean cards (no topic links); day pages keep full cards.
+"""Topic and organisation pages list lean rows; day pages keep full cards.
 
-A paper appears on the page of each of its 3-5 topics, so what its card carries there is
-multiplied: the lean card keeps title, authors, organisation, day and counts.
+A paper appears on the pages of each of its 3-5 topics, so what its row carries there is
+multiplied: title (linked), first author, organisation and upvotes, under a heading per
+listing day. No author list, comments or topic links.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from site_helpers import FIXTURE_ARCHIVE
 
-def cards(site_page, url: str) -> list:
-    return site_page(url).xpath("//main//article[contains(@class, 'paper-card')]")
+from paperarchive.listing_io import load_archive
+
+PAPERS = {paper.id: paper for listing in load_archive(FIXTURE_ARCHIVE)
+          for paper in listing.papers}
 
 
-def test_topic_and_organisation_pages_have_cards_without_topic_links(built_site: Path, site_page):
-    topic_pages = sorted((built_site / "tags").glob("*/index.html"))
-    org_pages = sorted((built_site / "orgs").glob("*/index.html"))
-    assert topic_pages and org_pages
-    for page in (*topic_pages, *org_pages):
-        url = str(page.parent.relative_to(built_site)) + "/"
-        listed = cards(site_page, url)
-        assert listed, url
-        for card in listed:
-            assert card.xpath(".//h2/a/@href") and card.xpath(".//time/@datetime")
-            assert card.xpath(".//ul[contains(@class, 'topic-list')]") == [], url
+def list_pages(built_site: Path) -> list[str]:
+    pages = sorted([*(built_site / "tags").glob("*/index.html"),
+                    *(built_site / "tags").glob("*/*/index.html"),
+                    *(built_site / "orgs").glob("*/index.html"),
+                    *(built_site / "orgs").glob("*/*/index.html")])
+    return [str(page.parent.relative_to(built_site)) + "/" for page in pages]
+
+
+def test_topic_and_organisation_pages_list_lean_rows_under_day_headings(built_site, site_page):
+    urls = list_pages(built_site)
+    assert any(url.startswith("tags/") and url.count("/") == 3 for url in urls)  # numbered
+    for url in urls:
+        page = site_page(url)
+        rows = page.xpath("//main//ol[@class='paper-rows']/li")
+        assert rows, url
+        assert page.xpath("//main//article[contains(@class, 'paper-card')]") == [], url
+        assert page.xpath("//main//ul[contains(@class, 'topic-list')]") == [], url
+        for row in rows:
+            (href,) = row.xpath("./h3/a/@href")
+            paper = PAPERS[href.rstrip("/").rsplit("/", 1)[-1]]
+            facts = row.xpath("string(./p)")
+            if len(paper.authors) > 1:
+                assert facts.startswith(f"{paper.authors[0]} et al."), (url, facts)
+                assert paper.authors[1] not in facts, (url, facts)
+            assert row.xpath("./preceding::h2[1]/time/@datetime"), url
+
+
+def test_organisation_pages_do_not_repeat_the_organisation_on_every_row(site_page):
+    page = site_page("orgs/google/")
+    name = page.xpath("string(//h1)")
+    assert all(name not in row.xpath("string(./p)")
+               for row in page.xpath("//ol[@class='paper-rows']/li"))
 
 
 def test_day_pages_keep_the_topic_links(site_page):
-    listed = cards(site_page, "2026/05/29/")
+    listed = site_page("2026/05/29/").xpath("//main//article[contains(@class, 'paper-card')]")
     assert listed
     assert any(card.xpath(".//ul[contains(@class, 'topic-list')]//a[@rel='tag']")
                for card in listed)

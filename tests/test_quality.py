@@ -57,6 +57,7 @@ def page_kinds(built_site: Path) -> dict[str, str]:
         "month": first(built_site, "[0-9][0-9][0-9][0-9]/[0-9][0-9]/index.html"),
         "paper": first(built_site, "papers/*/index.html"),
         "topic": first(built_site, "tags/*/index.html"),
+        "older topic page": first(built_site, "tags/*/1/index.html"),
         "topic index": "/tags/",
         "organisation": first(built_site, "orgs/*/index.html"),
         "archive": "/archive/",

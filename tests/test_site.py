@@ -24,8 +24,10 @@ SLUG_ID = "robot-learning-with-sparsity-and-scarcity"
 
 
 def card_ids(page: html.HtmlElement) -> list[str]:
-    """Paper ids of the cards on a list page, in page order."""
-    links = page.xpath('//ol[@class="paper-list"]//h2[@class="paper-card-title"]/a/@href')
+    """Paper ids of the cards (day pages) or rows (topic and organisation pages) on a list
+    page, in page order."""
+    links = page.xpath('//ol[@class="paper-list"]//h2[@class="paper-card-title"]/a/@href'
+                       ' | //ol[@class="paper-rows"]/li/h3/a/@href')
     return [href.rstrip("/").rsplit("/", 1)[-1] for href in links]
 
 
@@ -188,34 +190,63 @@ def expected_topic_members(slug: str) -> list[str]:
     return [paper.id for _, paper in members]
 
 
+def follow(site_page, url: str, rel: str) -> list[str]:
+    """The URLs met from `url` following the pagination links `rel` ("next": older)."""
+    visited = [url]
+    while links := site_page(visited[-1]).xpath(
+            f'//nav[@class="pagination"]/a[@rel="{rel}"]/@href'):
+        (href,) = links
+        visited.append(link_to(visited[-1], href))
+    return visited
+
+
 @pytest.mark.parametrize("topic", TAXONOMY.topics, ids=lambda topic: topic.slug)
-def test_topic_pages_paginate_all_the_topics_papers_newest_first(built_site, site_page, topic):
+def test_topic_pages_list_all_the_topics_papers_newest_first_in_stable_pages(
+        built_site, site_page, topic):
     expected = expected_topic_members(topic.slug)
     url = f"tags/{topic.slug}/"
     if not expected:
         assert not (built_site / url).exists()
         return
+    visited = follow(site_page, url, "next")
+    # Pages are numbered from the oldest; the topic's own URL has everything newer than the
+    # newest numbered page: between one and two pages' worth.
+    numbered = max(len(expected) // FIXTURE_PAGE_SIZE - 1, 0)
+    assert visited == [url] + [f"{url}{n}/" for n in range(numbered, 0, -1)]
+    assert follow(site_page, visited[-1], "prev") == visited[::-1]
+    written = sorted(path.parent for path in (built_site / url).rglob("index.html"))
+    assert written == sorted(built_site / v for v in visited)  # no page left unlinked
     seen: list[str] = []
-    visited = []
-    while url:
-        visited.append(url)
-        page = site_page(url)
+    for number, page_url in enumerate(visited):
+        page = site_page(page_url)
         assert page.xpath("string(//h1)") == topic.name
         ids = card_ids(page)
-        assert 1 <= len(ids) <= FIXTURE_PAGE_SIZE
-        start = page.xpath('string(//ol[@class="paper-list"]/@start)') or "1"
-        assert int(start) == len(seen) + 1
+        if number:
+            assert len(ids) == FIXTURE_PAGE_SIZE
+        else:
+            assert len(ids) == len(expected) - numbered * FIXTURE_PAGE_SIZE
         seen.extend(ids)
-        following = page.xpath('//nav[@class="pagination"]/a[@rel="next"]/@href')
-        url = link_to(url, following[0]) if following else None
+        # Each paper sits under the heading of its listing day.
+        for heading in page.xpath('//main/h2[time]'):
+            day = heading.xpath("string(time/@datetime)")
+            for href in heading.xpath('following-sibling::ol[1]/li/h3/a/@href'):
+                assert PAPERS[href.rstrip("/").rsplit("/", 1)[-1]][0].isoformat() == day
     assert seen == expected
-    pages = -(-len(expected) // FIXTURE_PAGE_SIZE)
-    assert visited == [f"tags/{topic.slug}/"] + [
-        f"tags/{topic.slug}/page/{n}/" for n in range(2, pages + 1)]
-    if pages > 1:
-        last = site_page(visited[-1])
-        (previous,) = last.xpath('//nav[@class="pagination"]/a[@rel="prev"]/@href')
-        assert link_to(visited[-1], previous) == visited[-2]
+
+
+def test_numbered_pages_say_which_papers_they_hold_and_never_the_total(site_page):
+    topic = "large-language-models"
+    total = len(expected_topic_members(topic))
+    assert total >= 3 * FIXTURE_PAGE_SIZE  # the fixture has numbered pages to check
+    newest = site_page(f"tags/{topic}/")
+    assert f"{total} papers" in newest.xpath("string(//main/header)")
+    page = site_page(f"tags/{topic}/1/")
+    header = " ".join(page.xpath("string(//main/header)").split())
+    assert f"Papers 1–{FIXTURE_PAGE_SIZE}" in header
+    assert f"{total} papers" not in page.xpath("string(/)")
+    assert str(total) not in page.xpath("string(//title)")
+    (newest_link,) = page.xpath('//main/header//a[text()="Newest papers"]/@href')
+    assert link_to(f"tags/{topic}/1/", newest_link) == f"tags/{topic}/"
 
 
 def test_topic_index_lists_topics_with_papers_and_their_counts(site_page):

@@ -90,18 +90,18 @@ def test_daily_digest_has_one_item_per_listing_day(built_site, listings):
 
 
 def topic_page_papers(output: Path, slug: str) -> list[str]:
-    """Paper ids on a topic's pages, in page order, following its pagination."""
+    """Paper ids on a topic's pages, in page order, following its "older papers" links."""
     ids: list[str] = []
     url = f"tags/{slug}/"
-    for number in range(1, 1000):
-        path = page_path(output, url if number == 1 else f"{url}page/{number}/")
-        if not path.exists():
-            break
-        main = lxml.html.fromstring(path.read_bytes()).find(".//main")
-        for href in main.xpath(".//a/@href"):
+    while url:
+        page = lxml.html.fromstring(page_path(output, url).read_bytes())
+        for href in page.find(".//main").xpath(".//a/@href"):
             match = PAPER_LINK_RE.search(href)
             if match and match.group(1) not in ids:
                 ids.append(match.group(1))
+        older = page.xpath('//nav[@class="pagination"]/a[@rel="next"]/@href')
+        url = urljoin(f"http://site.test/{url}", older[0]).removeprefix("http://site.test/") \
+            if older else None
     return ids
 
 

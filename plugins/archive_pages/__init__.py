@@ -18,17 +18,23 @@ shared template context, adds Jinja filters for URLs (`day_url`, `month_url`, `y
 | day | `/YYYY/MM/DD/` | `day.html` |
 | month, year | `/YYYY/MM/`, `/YYYY/` | `month.html`, `year.html` |
 | every day with counts | `/archive/` | `archives.html` |
-| topic (paginated) | `/tags/<slug>/`, `/tags/<slug>/page/N/` | `tag.html` |
+| topic (newest papers, then numbered pages) | `/tags/<slug>/`, `/tags/<slug>/N/` | `tag.html` |
 | topic index | `/tags/` | `tags.html` |
-| organisation (paginated) | `/orgs/<name>/`, `/orgs/<name>/page/N/` | `org.html` |
+| organisation (idem) | `/orgs/<name>/`, `/orgs/<name>/N/` | `org.html` |
 | organisation index | `/orgs/` | `orgs.html` |
 
 Paper pages themselves are Pelican's articles (`ARTICLE_URL = "papers/{slug}/"`). These pages
 replace Pelican's period, tag, category and author pages, whose generators scan the whole
 article list once per group (quadratic); `pelicanconf.py` turns those off.
 
-Settings (validated, all optional): `ARCHIVE_PAGES = {"page_size": 50}`, the papers per topic
-or organisation page. The grouping logic lives in `archive.py` (plain functions, no Pelican).
+Topic and organisation pages are numbered from the oldest paper, so a numbered page never
+changes when newer papers arrive; the group's own URL shows everything newer (`archive.paginate`).
+Their rows are rendered once per page depth and reused (`plugin.CardMemo`, the `card_memo`
+template global).
+
+Settings (validated, all optional): `ARCHIVE_PAGES = {"page_size": 100}`, the papers per
+numbered topic or organisation page. The grouping logic lives in `archive.py` (plain functions,
+no Pelican).
 """
 
 from .plugin import register

@@ -16,6 +16,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, Generic, Protocol, TypeVar
 
 from paperarchive.model import ListingError, Organization, Paper, Topic, parse_date
@@ -71,8 +73,9 @@ HOME_URL = ""
 
 
 def page_url(base_url: str, number: int) -> str:
-    """The URL of page `number` (1-based) of a paginated list at `base_url`."""
-    return base_url if number == 1 else f"{base_url}page/{number}/"
+    """The URL of numbered page `number` (counted from the oldest, see `paginate`) of a list
+    at `base_url`; the list's newest papers are at `base_url` itself."""
+    return f"{base_url}{number}/"
 
 
 def save_as(url: str) -> str:
@@ -350,40 +353,56 @@ def _topic_of(entry: Entry, slug: str) -> Topic:
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """One page of a paginated list."""
+    """One page of a topic's or organisation's papers, newest first.
 
-    number: int  # 1-based
-    total: int  # number of pages
-    items: tuple[T, ...]
-    base_url: str
+    Pages are counted from the oldest paper, so a page keeps its papers, URL and links when
+    newer papers arrive (see `paginate`). `first`/`last` are the 1-based positions of the page's
+    oldest and newest item, counted from the oldest item of the whole list.
+    """
 
-    @property
-    def url(self) -> str:
-        return page_url(self.base_url, self.number)
-
-    @property
-    def previous_url(self) -> str | None:
-        return page_url(self.base_url, self.number - 1) if self.number > 1 else None
-
-    @property
-    def next_url(self) -> str | None:
-        return page_url(self.base_url, self.number + 1) if self.number < self.total else None
+    number: int | None  # None: the newest page, at the list's own URL
+    items: tuple[T, ...]  # newest first
+    first: int
+    last: int
+    url: str
+    newer_url: str | None  # toward the newest page; None on the newest page
+    older_url: str | None  # None on the page that holds the oldest item
 
     @property
-    def first_index(self) -> int:
-        """The 1-based position of this page's first item in the whole list."""
-        return self.offset + 1
+    def is_newest(self) -> bool:
+        return self.number is None
 
-    offset: int = 0
+    def days(self) -> list[tuple[dt.date, tuple[T, ...]]]:
+        """The page's items grouped by listing day, in page order (newest day first)."""
+        return [(day, tuple(group))
+                for day, group in groupby(self.items, key=attrgetter("listing_day"))]
 
 
 def paginate(items: Sequence[T], page_size: int, base_url: str) -> list[Page[T]]:
-    """Split `items` into pages of `page_size`; an empty list still has one (empty) page."""
+    """Split a newest-first list into pages that older pages never change on.
+
+    Counted from the oldest item, items 1 to `page_size` are page 1 (`<base_url>1/`), the
+    next `page_size` page 2, and so on. A page is written only once a full page of newer items
+    exists; everything newer (`page_size` to `2 * page_size - 1` items, or all of a shorter
+    list) is the newest page, at `base_url` itself. New items so change the newest page; when
+    they fill a page, that page appears and the previous newest numbered page (whose "newer"
+    link pointed at `base_url`) links to it instead. Nothing else changes. Pages are returned
+    newest first; an empty list has one empty page.
+    """
     if page_size < 1:
         raise ValueError(f"page_size must be 1 or more, got {page_size}")
-    chunks = [tuple(items[i:i + page_size]) for i in range(0, len(items), page_size)] or [()]
-    return [
-        Page(number=number, total=len(chunks), items=chunk, base_url=base_url,
-             offset=(number - 1) * page_size)
-        for number, chunk in enumerate(chunks, 1)
-    ]
+    total = len(items)
+    numbered = max(total // page_size - 1, 0)
+    newest_first = numbered * page_size + 1
+    pages = [Page(number=None, items=tuple(items[:total - newest_first + 1]),
+                  first=newest_first, last=total, url=base_url, newer_url=None,
+                  older_url=page_url(base_url, numbered) if numbered else None)]
+    for number in range(numbered, 0, -1):
+        first = (number - 1) * page_size + 1
+        last = number * page_size
+        pages.append(Page(
+            number=number, items=tuple(items[total - last:total - first + 1]), first=first,
+            last=last, url=page_url(base_url, number),
+            newer_url=page_url(base_url, number + 1) if number < numbered else base_url,
+            older_url=page_url(base_url, number - 1) if number > 1 else None))
+    return pages

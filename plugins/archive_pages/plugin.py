@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from itertools import chain
 from typing import Any
 
+from jinja2 import pass_context
+from jinja2.runtime import Context, Macro
+from markupsafe import Markup
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
@@ -18,7 +21,7 @@ from . import archive
 
 log = logging.getLogger(__name__)
 
-DEFAULTS: dict[str, Any] = {"page_size": 50}
+DEFAULTS: dict[str, Any] = {"page_size": 100}
 
 URL_FILTERS = {
     "paper_url": archive.paper_url,
@@ -65,8 +68,45 @@ def attach_papers(generator: ArticlesGenerator) -> None:
 
 
 def add_url_filters(generator: Generator) -> None:
-    """Make the URL helpers available to every template (`{{ day|day_url }}`)."""
+    """Make the URL helpers available to every template (`{{ day|day_url }}`), and
+    `card_memo` (uncached outside `ArchivePagesGenerator`, which renders the lists)."""
     generator.env.filters.update(URL_FILTERS)
+    generator.env.globals.setdefault("card_memo", call_card)
+
+
+def call_card(macro: Macro, article: object, *arguments: Any) -> Markup:
+    """`card_memo` without a memo: the macro's output for this call."""
+    return macro(article, *arguments)
+
+
+class CardMemo:
+    """`card_memo(macro, article, *arguments)` for templates: a list item's HTML, rendered once
+    per macro, article, arguments and `SITEURL` and then reused.
+
+    A paper is listed on the pages of its 3-5 topics and its organisation; its row there is
+    the same wherever the page sits at the same depth (relative URLs make SITEURL `../..`,
+    `../../..`), so rendering it once per depth instead of once per page saves most of the
+    list pages' rendering time. The macro must depend on nothing but its arguments and
+    SITEURL (paper_card.html says so). Articles are told apart by identity (Pelican's articles
+    are not hashable by value). The memo lives for one `generate_output`.
+    """
+
+    def __init__(self) -> None:
+        # (macro name, id(article), SITEURL, arguments) -> (article, html). The article is
+        # kept so its id cannot be reused by another object while the memo lives.
+        self._rendered: dict[tuple[Any, ...], tuple[object, Markup]] = {}
+
+    @pass_context
+    def __call__(self, context: Context, macro: Macro, article: object,
+                 *arguments: Any) -> Markup:
+        key = (macro.name, id(article), context.get("SITEURL"), arguments)
+        found = self._rendered.get(key)
+        if found is None:
+            found = self._rendered[key] = (article, macro(article, *arguments))
+        return found[1]
+
+    def __len__(self) -> int:
+        return len(self._rendered)
 
 
 def get_generators(_pelican: object) -> type[Generator]:
@@ -91,6 +131,15 @@ class ArchivePagesGenerator(Generator):
                               relative_urls=relative, url=url, page_url=url,
                               template_name=template, **variables)
 
+        memo = CardMemo()
+        self.env.globals["card_memo"] = memo
+        try:
+            self._write_all(write)
+        finally:
+            self.env.globals["card_memo"] = call_card  # the rows are garbage after this
+        log.debug("archive_pages: %d list rows rendered once each", len(memo))
+
+    def _write_all(self, write: Any) -> None:
         site = self.archive
         latest = site.latest
         write(archive.HOME_URL, "day", day=latest, papers=latest.entries if latest else (),
@@ -116,9 +165,12 @@ class ArchivePagesGenerator(Generator):
     @staticmethod
     def _write_pages(write: Any, template: str, variable: str, group: archive.Group,
                      size: int) -> None:
+        """A topic's or organisation's pages. A numbered page gets only what it shows (its
+        papers, their positions and its two links), never the group's count, so its inputs
+        stay the same when newer papers arrive."""
         for page in archive.paginate(group.entries, size, group.url):
-            write(page.url, template, **{variable: group.key}, group=group, page=page,
-                  papers=page.items)
+            write(page.url, template, **{variable: group.key}, page=page, papers=page.items,
+                  count=group.count if page.is_newest else None)
 
 
 def register() -> None:
