@@ -34,13 +34,14 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def bundle_size(site: Path) -> dict[str, tuple[int, int]]:
-    """(files, bytes) of the bundle, by part: page data vs the fixed scripts and wasm."""
+    """(files, bytes) of the bundle, by part: page data (fragment, index, filter folders of
+    every shard) vs the fixed scripts, wasm and manifests ("top level")."""
     parts: dict[str, tuple[int, int]] = {}
     for path in sorted((site / "pagefind").rglob("*")):
         if not path.is_file():
             continue
-        relative = path.relative_to(site / "pagefind")
-        part = relative.parts[0] if len(relative.parts) > 1 else "top level"
+        folder = path.parent.name
+        part = folder if folder in ("fragment", "index", "filter") else "top level"
         files, size = parts.get(part, (0, 0))
         parts[part] = (files + 1, size + path.stat().st_size)
     return parts
@@ -74,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("site", type=Path, help="a built site (output/)")
     parser.add_argument("queries", nargs="+", help="one-word queries to measure")
     args = parser.parse_args(argv)
-    if not (args.site / "pagefind" / "pagefind.js").is_file():
+    bundle = args.site / "pagefind"
+    if not ((bundle / "shards.json").is_file() or (bundle / "pagefind.js").is_file()):
         parser.error(f"{args.site} has no pagefind/ bundle: build it with `make html` first")
     total_files = total_bytes = 0
     for part, (files, size) in bundle_size(args.site).items():

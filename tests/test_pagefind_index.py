@@ -349,3 +349,38 @@ def test_the_shard_filter_is_a_setting(tmp_path):
     assert stats.shards == 1
     with pytest.raises(PagefindIndexError, match="shard_filter"):
         read_options({"PAGEFIND_INDEX": {"shard_filter": "a b"}})
+
+
+# --- early start: indexing alongside the rest of the Pelican run ---------------------------
+
+class FakeRun:
+    """What the two signal receivers read from Pelican's generator and Pelican objects."""
+
+    def __init__(self, site, cache, **settings):
+        self.output_path = str(site)
+        self.settings = {"CACHE_PATH": str(cache), "PAGEFIND_INDEX": settings}
+
+
+def test_an_early_run_is_waited_for_and_gives_the_same_bundle(tmp_path):
+    from pagefind_index.pagefind_index import index_site, start_early
+
+    write_filtered_site(tmp_path / "late")
+    index_site(FakeRun(tmp_path / "late", tmp_path / "c1", early=False))
+    write_filtered_site(tmp_path / "early")
+    run = FakeRun(tmp_path / "early", tmp_path / "c2")
+    start_early(run)
+    index_site(run)  # joins the thread
+    assert bundle_files(tmp_path / "early" / "pagefind") == bundle_files(
+        tmp_path / "late" / "pagefind")
+    assert (tmp_path / "c2" / CACHE_DIR / "shards.json").is_file()
+
+
+def test_an_early_run_that_fails_fails_the_build_at_the_end(tmp_path):
+    from pagefind_index.pagefind_index import index_site, start_early
+
+    write_filtered_site(tmp_path, count=3)
+    change_paper(tmp_path, 1, old="year:2021", new="year:../x")
+    run = FakeRun(tmp_path, tmp_path / "cache")
+    start_early(run)
+    with pytest.raises(PagefindIndexError, match="papers/p1/index.html"):
+        index_site(run)

@@ -20,6 +20,7 @@ Settings (all optional)::
         "extra_args": [],         # more Pagefind CLI arguments, passed through as given
         "reproducible": True,     # sort filter values so equal sites give equal bundles
         "shard_filter": "year",   # one bundle per value of this data-pagefind-filter
+        "early": True,            # start once the articles are written, alongside Pelican
     }
 
 Pagefind itself writes filter values in a random order (see `canonical`); with `reproducible`
@@ -36,6 +37,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import metadata
@@ -57,6 +59,7 @@ DEFAULTS: dict[str, Any] = {
     "extra_args": [],
     "reproducible": True,
     "shard_filter": "year",
+    "early": True,
 }
 CACHE_DIR = "search"  # under Pelican's CACHE_PATH: the previous build's shards
 # Pagefind's own summary lines ("Indexed 120 pages"), logged at info level.
@@ -77,6 +80,7 @@ class IndexOptions:
     extra_args: tuple[str, ...] = ()
     reproducible: bool = True
     shard_filter: str = "year"
+    early: bool = True
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ def read_options(settings: Mapping[str, Any]) -> IndexOptions:
             f"known keys: {', '.join(DEFAULTS)}"
         )
     merged = {**DEFAULTS, **raw}
-    for flag in ("enabled", "reproducible"):
+    for flag in ("enabled", "reproducible", "early"):
         if not isinstance(merged[flag], bool):
             raise PagefindIndexError(f"PAGEFIND_INDEX[{flag!r}]: expected True or False")
     bundle_dir = merged["bundle_dir"]
@@ -129,7 +133,7 @@ def read_options(settings: Mapping[str, Any]) -> IndexOptions:
             f"PAGEFIND_INDEX['shard_filter']: expected a filter name, got {shard_filter!r}"
         )
     return IndexOptions(merged["enabled"], bundle_dir, language, glob, tuple(extra),
-                        merged["reproducible"], shard_filter)
+                        merged["reproducible"], shard_filter, merged["early"])
 
 
 def find_executable() -> Path:
@@ -302,20 +306,63 @@ def update_cache(cache: Path, bundle: Path, shards: list[Shard], in_cache: dict[
     write_manifest(cache, shards)
 
 
+def _cache_of(settings: Mapping[str, Any]) -> Path | None:
+    cache = settings.get("CACHE_PATH")
+    return Path(cache) / CACHE_DIR if cache else None
+
+
+# Background runs started when the paper pages were written, by output folder.
+_started: dict[str, tuple[threading.Thread, list[Any]]] = {}
+
+
+def start_early(generator: Any, writer: Any = None) -> None:
+    """`article_writer_finalized` receiver: with `early`, index the paper pages in a thread.
+
+    Every page Pagefind indexes (data-pagefind-body) is an article page, and the articles
+    generator has written them all when this signal is sent; Pelican then goes on writing the
+    day, topic and organisation pages while Pagefind runs. `index_site` waits for the thread.
+    """
+    options = read_options(generator.settings)
+    if not (options.enabled and options.early):
+        return
+    site = str(Path(generator.output_path).resolve())
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(build_index(Path(site), options, cache=_cache_of(generator.settings)))
+        except BaseException as exc:  # handed to the main thread by index_site
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, name="pagefind-index", daemon=True)
+    _started[site] = (thread, outcome)
+    thread.start()
+    log.info("pagefind: indexing the paper pages while Pelican writes the other pages")
+
+
 def index_site(pelican: Any) -> None:
-    """`finalized` receiver: index Pelican's output folder, shards kept under CACHE_PATH."""
+    """`finalized` receiver: index Pelican's output folder (or wait for the early run)."""
     options = read_options(pelican.settings)
     if not options.enabled:
         log.info("pagefind: indexing disabled by PAGEFIND_INDEX['enabled']")
         return
-    cache = pelican.settings.get("CACHE_PATH")
-    stats = build_index(Path(pelican.output_path), options,
-                        cache=Path(cache) / CACHE_DIR if cache else None)
+    started = _started.pop(str(Path(pelican.output_path).resolve()), None)
+    if started is None:
+        stats = build_index(Path(pelican.output_path), options,
+                            cache=_cache_of(pelican.settings))
+    else:
+        thread, outcome = started
+        thread.join()
+        if not outcome or isinstance(outcome[0], BaseException):
+            raise outcome[0] if outcome else PagefindIndexError("the index thread stopped")
+        stats = outcome[0]
     log.info("pagefind: %d pages indexed, bundle %d files, %d bytes",
              stats.pages, stats.files, stats.bytes)
 
 
 def register() -> None:
     # `finalized` is sent after every generator has written its pages, so the index sees the
-    # whole site; indexing earlier (e.g. on `all_generators_finalized`) would see no HTML yet.
+    # whole site. With `early`, indexing starts as soon as the articles (the only pages with
+    # data-pagefind-body) are written, and `finalized` waits for it.
+    signals.article_writer_finalized.connect(start_early)
     signals.finalized.connect(index_site)

@@ -123,8 +123,11 @@ def scan_site(site: Path, pattern: str, filter_name: str, recipe: str,
     hashes: dict[tuple[bool, str], hashlib._Hash] = {}
     root = str(site)
     for relative in _walk(site, pattern, skip):
-        with open(os.path.join(root, relative), "rb") as file:
-            data = file.read()
+        try:
+            with open(os.path.join(root, relative), "rb") as file:
+                data = file.read()
+        except FileNotFoundError:  # a temporary file of a page being written meanwhile
+            continue
         is_marked = BODY_MARKER in data
         match = value_re.search(data)
         name = match.group(1).decode("utf-8", "replace").strip() if match else OTHER
