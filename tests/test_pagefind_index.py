@@ -382,5 +382,5 @@ def test_an_early_run_that_fails_fails_the_build_at_the_end(tmp_path):
     change_paper(tmp_path, 1, old="year:2021", new="year:../x")
     run = FakeRun(tmp_path, tmp_path / "cache")
     start_early(run)
-    with pytest.raises(PagefindIndexError, match="papers/p1/index.html"):
+    with pytest.raises(PagefindIndexError, match=r"papers/p1/index\.html"):
         index_site(run)
