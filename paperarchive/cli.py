@@ -23,6 +23,7 @@ from pathlib import Path
 from paperarchive import fetch, listing_io
 from paperarchive.importers import FORMATS, ImportOptions, expand_inputs, read_input
 from paperarchive.importers.hf_api import listings_from_entries
+from paperarchive.listing_index import IndexedListing, ListingIndex
 from paperarchive.merge import MergeResult, find_cross_day_duplicates, merge_archive
 from paperarchive.model import Listing, ListingError
 from paperarchive.render_command import add_render_command, add_topics_command
@@ -59,6 +60,13 @@ def _add_listings_option(parser: argparse.ArgumentParser) -> None:
                         help="the listings folder (default: %(default)s)")
 
 
+def _add_listing_cache_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--listing-cache", type=Path, default=None, metavar="FILE",
+                        help="keep an index of the validated listings in FILE, so only "
+                             "listings changed since the last run are parsed (`render` "
+                             "keeps it beside its --topic-cache: cache/render/listings.json)")
+
+
 def _report(errors: Iterable[ListingError | str]) -> None:
     for error in errors:
         log.error("error: %s", error)
@@ -70,24 +78,43 @@ def load_archive_files(root: Path) -> tuple[list[Listing], dict[dt.date, Path]]:
     Raises `ListingError` for the first invalid file, or for a second file of the same day
     (its papers would otherwise be listed twice).
     """
-    listings: list[Listing] = []
+    index = ListingIndex()
+    items = _scan_archive(root, index)
+    return [index.listing(item) for item in items], {item.date: item.path for item in items}
+
+
+def _scan_archive(root: Path, index: ListingIndex) -> list[IndexedListing]:
+    """Every listing file under `root`, validated (or known valid from `index`); raises
+    `ListingError` for the first invalid file or a second file of the same day."""
+    items: list[IndexedListing] = []
     paths: dict[dt.date, Path] = {}
-    for path in listing_io.iter_listing_files(root):
-        listing = listing_io.load_listing(path)
-        if listing.date in paths:
-            raise ListingError(f"a second listing of {listing.date} (also {paths[listing.date]})",
-                               source=str(path), field="date")
-        paths[listing.date] = path
-        listings.append(listing)
-    return listings, paths
+    for item in index.scan(root):
+        if item.date in paths:
+            raise ListingError(f"a second listing of {item.date} (also {paths[item.date]})",
+                               source=str(item.path), field="date")
+        paths[item.date] = item.path
+        items.append(item)
+    return items
 
 
-def _write_merged(root: Path, result: MergeResult, paths: dict[dt.date, Path]) -> list[str]:
+def _listings_to_merge(items: list[IndexedListing], index: ListingIndex,
+                       incoming: list[Listing]) -> list[Listing]:
+    """The existing listings a merge of `incoming` can touch: the incoming days and every day
+    that lists one of the incoming papers. `merge_archive` leaves the other days alone, so
+    merging with these gives the same listings as merging with the whole archive."""
+    days = {listing.date for listing in incoming}
+    ids = {paper.id for listing in incoming for paper in listing.papers}
+    return [index.listing(item) for item in items
+            if item.date in days or not ids.isdisjoint(item.ids)]
+
+
+def _write_merged(root: Path, result: MergeResult, paths: dict[dt.date, Path],
+                  index: ListingIndex | None = None) -> list[str]:
     """Write the merged listings atomically; one word per listing: written/unchanged/removed.
 
     A day keeps the file it already had (wherever under `root` it is); a new day gets the
     standard place. A day left with no papers (its papers moved to an earlier day) is removed
-    rather than kept as an empty page.
+    rather than kept as an empty page. `index` learns what each file now holds.
     """
     outcomes = []
     for listing in result.listings:
@@ -96,36 +123,48 @@ def _write_merged(root: Path, result: MergeResult, paths: dict[dt.date, Path]) -
             if path.exists():
                 path.unlink()
                 outcomes.append("removed")
+            if index is not None:
+                index.forget(path)
             continue
-        changed = listing_io.write_atomic(path, listing_io.dump_listing(listing))
+        text = listing_io.dump_listing(listing)
+        changed = listing_io.write_atomic(path, text)
+        if index is not None:
+            index.record(path, text, listing)
         outcomes.append("written" if changed else "unchanged")
     return outcomes
 
 
-def merge_and_write(root: Path, incoming: list[Listing]) -> int:
+def merge_and_write(root: Path, incoming: list[Listing], listing_cache: Path | None = None) -> int:
     """Merge validated listings into the archive under `root` and write what changed.
 
-    The archive is loaded and validated first and everything is merged in memory, so an
-    invalid archive file stops the import before any file is written.
+    The archive is validated first and everything is merged in memory, so an invalid archive
+    file stops the import before any file is written. `listing_cache` is a `ListingIndex`
+    file: listings validated by an earlier run are not parsed again, only the days the
+    merge can touch are loaded in full.
     """
+    index = ListingIndex.load(listing_cache)
     try:
-        existing, paths = load_archive_files(root)
+        items = _scan_archive(root, index)
+        existing = _listings_to_merge(items, index, incoming)
     except ListingError as exc:
         _report([exc])
         log.error("the archive has an invalid listing; nothing written")
         return EXIT_INVALID
+    paths = {item.date: item.path for item in items}
     result = merge_archive(existing, incoming)
     for paper_id, from_day, to_day in result.moved:
         log.info("%s: moved from %s to its earlier day %s", paper_id, from_day, to_day)
     for paper_id, day, kept in result.skipped_later:
         log.info("%s: already listed on %s, not listed again on %s", paper_id, kept, day)
     try:
-        outcomes = _write_merged(root, result, paths)
+        outcomes = _write_merged(root, result, paths, index)
     except OSError as exc:
         # Each file is replaced atomically, so the archive holds old or new listings, never
         # half a file; a rerun after fixing the cause finishes the job.
         log.error("error: cannot write %s: %s", exc.filename or root, exc.strerror or exc)
         return EXIT_INVALID
+    if listing_cache is not None:
+        index.save(listing_cache)
     removed = outcomes.count("removed")
     log.info("%d new papers, %d updated; %d listing files written, %d unchanged%s (in %s)",
              result.added, result.updated, outcomes.count("written"),
@@ -149,6 +188,7 @@ def add_import_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=FORMATS,
                         help="input format (default: by suffix, else by content)")
     _add_listings_option(parser)
+    _add_listing_cache_option(parser)
     parser.add_argument("--keep-going", action="store_true",
                         help="import the good files of a batch and list the bad ones (exit 1)")
     parser.add_argument("--date", type=_date_arg, metavar="YYYY-MM-DD",
@@ -183,7 +223,7 @@ def run_import(args: argparse.Namespace) -> int:
         log.error("%d of %d files invalid; nothing written (use --keep-going to import the "
                   "good ones)", len(errors), len(files))
         return EXIT_INVALID
-    status = merge_and_write(args.listings, incoming)
+    status = merge_and_write(args.listings, incoming, args.listing_cache)
     if errors:
         log.error("%d of %d files invalid and skipped: %s", len(errors), len(files),
                   ", ".join(error.source or "?" for error in errors))
@@ -211,6 +251,7 @@ def add_fetch_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--until", type=_date_arg, metavar="YYYY-MM-DD",
                         help="last day of a --since range (default: today, UTC)")
     _add_listings_option(parser)
+    _add_listing_cache_option(parser)
     parser.add_argument("--strict", action="store_true",
                         help="exit 3 when a day is empty or possibly truncated")
     parser.add_argument("--allow-empty", action="store_true",
@@ -279,7 +320,7 @@ def run_fetch(args: argparse.Namespace) -> int:
         warning = f"all {len(days)} day(s) came back empty: the API may be failing"
         log.warning("warning: %s", warning)
         warnings.append(warning)
-    status = merge_and_write(args.listings, incoming)
+    status = merge_and_write(args.listings, incoming, args.listing_cache)
     if status == EXIT_OK and warnings and args.strict:
         log.error("%d suspicious day(s) (see warnings above); exiting %d because of --strict",
                   len(warnings), EXIT_SUSPICIOUS)

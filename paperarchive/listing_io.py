@@ -92,35 +92,56 @@ def parse_listing(text: str, source: str) -> Listing:
         raise exc.located(source) from None
 
 
-def read_text_limited(path: Path, limit: int = MAX_LISTING_BYTES) -> str:
-    """A file's text, refusing files over `limit` bytes or not valid UTF-8."""
+def read_bytes_limited(path: Path, limit: int = MAX_LISTING_BYTES) -> bytes:
+    """A file's bytes, refusing files over `limit` bytes."""
     try:
         size = path.stat().st_size
         if size > limit:
             raise ListingError(f"is {size:,} bytes, over the {limit:,}-byte limit",
                                source=str(path))
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ListingError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
+        return path.read_bytes()
     except OSError as exc:
         raise ListingError(f"cannot read: {exc.strerror}", source=str(path)) from None
 
 
-def load_listing(path: Path) -> Listing:
-    """Read and validate one listing file.
+def decode_text(data: bytes, path: Path) -> str:
+    """UTF-8 text of a file's bytes; errors name `path`."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ListingError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
+
+
+def read_text_limited(path: Path, limit: int = MAX_LISTING_BYTES) -> str:
+    """A file's text, refusing files over `limit` bytes or not valid UTF-8."""
+    return decode_text(read_bytes_limited(path, limit), path)
+
+
+def check_listing_name(path: Path, day: dt.date) -> None:
+    """Raise `ListingError` when the file name of `path` names another day than `day`.
 
     The file name must agree with the `date` inside, so a copied file cannot silently list
     its papers under the wrong day.
     """
-    listing = parse_listing(read_text_limited(path), str(path))
     match = LISTING_NAME_RE.match(path.name)
-    if match and match.group(1) != listing.date.isoformat():
+    if match and match.group(1) != day.isoformat():
         raise ListingError(
-            f"the file is named for {match.group(1)} but lists {listing.date.isoformat()}",
+            f"the file is named for {match.group(1)} but lists {day.isoformat()}",
             source=str(path),
             field="date",
         )
+
+
+def listing_from_bytes(path: Path, data: bytes) -> Listing:
+    """Validate the listing file `path` whose content is `data` (see `load_listing`)."""
+    listing = parse_listing(decode_text(data, path), str(path))
+    check_listing_name(path, listing.date)
     return listing
+
+
+def load_listing(path: Path) -> Listing:
+    """Read and validate one listing file (its name must agree with its `date`)."""
+    return listing_from_bytes(path, read_bytes_limited(path))
 
 
 def load_archive(root: Path) -> list[Listing]:

@@ -31,20 +31,32 @@ HTML to Pelican and the theme.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
+import json
 import logging
 import os
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from paperarchive import listing_io as _listing_io
+from paperarchive import model as _model
+from paperarchive import taxonomy as _taxonomy
+from paperarchive import topic_cache as _topic_cache
+from paperarchive.listing_index import IndexedListing, ListingIndex, source_fingerprint
 from paperarchive.listing_io import write_atomic
 from paperarchive.model import Listing, Paper, Topic
 from paperarchive.taxonomy import Taxonomy
-from paperarchive.topic_cache import TopicCache
+from paperarchive.topic_cache import TopicCache, paper_key, taxonomy_fingerprint
 
 log = logging.getLogger(__name__)
+
+# What decides an article besides its listing and the taxonomy: this code and what it calls.
+_CODE_FINGERPRINT = source_fingerprint(_model, _listing_io, _taxonomy, _topic_cache,
+                                       sys.modules[__name__])
 
 # Header keys for the Paper fields, in the order they are written. Keys Pelican gives a meaning
 # of its own (author, authors, tags, category, summary, status) are avoided on purpose.
@@ -175,6 +187,156 @@ def render_archive(listings: Iterable[Listing], root: Path, taxonomy: Taxonomy,
                         duplicates=total - len(articles))
 
 
+# Bump when the manifest format changes; code changes are caught by the source fingerprint.
+MANIFEST_VERSION = 1
+LISTING_INDEX_FILE = "listings.json"
+MANIFEST_FILE = "papers.json"
+
+
+def render_listing_files(listings_root: Path, root: Path, taxonomy: Taxonomy,
+                         topic_cache: Path | None = None) -> tuple[RenderReport, int]:
+    """`render_archive` for the listing files under `listings_root`, and how many there are.
+
+    With a `topic_cache` file, two more caches live beside it: the `ListingIndex`
+    (listings.json), so unchanged listings are not parsed, and a manifest (papers.json) of
+    the articles written: per article, the hash of the listing it came from and the size and
+    modification time its file had afterwards. An article whose listing is unchanged and
+    whose file still has that size and time is not rendered nor read again; everything else
+    (a new or changed listing, a deleted or hand-edited article) is rendered and compared
+    with the file as without the caches, so the articles are the same bytes either way. The
+    manifest is dropped when this code or the taxonomy changes, and ignored when broken.
+    """
+    index = ListingIndex.load(topic_cache.parent / LISTING_INDEX_FILE if topic_cache else None)
+    items = sorted(index.scan(listings_root), key=lambda item: item.date)
+    cache = TopicCache.load(topic_cache, taxonomy) if topic_cache is not None else None
+    fingerprint = hashlib.sha256(
+        f"{MANIFEST_VERSION} {_CODE_FINGERPRINT} {taxonomy_fingerprint(taxonomy)}".encode()
+    ).hexdigest()
+    manifest_path = topic_cache.parent / MANIFEST_FILE if topic_cache is not None else None
+    manifest = _load_manifest(manifest_path, fingerprint)
+
+    first_day: dict[str, dt.date] = {}
+    kept: list[tuple[IndexedListing, str, str]] = []  # (listing, paper id, relative path)
+    for item in items:
+        folder = f"{item.date:%Y}/{item.date:%m}/{item.date:%d}/"
+        for paper_id in item.ids:
+            if paper_id in first_day:
+                log.warning("paper %s is listed on %s and again on %s; keeping %s",
+                            paper_id, first_day[paper_id], item.date, first_day[paper_id])
+                continue
+            first_day[paper_id] = item.date
+            kept.append((item, paper_id, f"{folder}{paper_id}.md"))
+
+    on_disk, has_empty_folder = _scan_articles(root)
+    base = os.path.join(root, "")
+    entries: dict[str, list] = {}
+    todo: list[tuple[IndexedListing, str, str]] = []
+    for item, paper_id, rel in kept:
+        entry = manifest.get(rel)
+        if (entry is not None and entry[0] == item.digest
+                and on_disk.get(base + rel) == (entry[1], entry[2])):
+            entries[rel] = entry
+        else:
+            todo.append((item, paper_id, rel))
+    topics = cache if cache is not None else TopicCache(taxonomy)
+    for entry in entries.values():
+        topics.keep(entry[3])
+    papers: dict[tuple[Path, str], Paper] = {}
+    for item in dict.fromkeys(item for item, _id, _rel in todo):
+        papers.update(((item.path, paper.id), paper) for paper in index.listing(item).papers)
+    topics.prefetch(papers[item.path, paper_id] for item, paper_id, _rel in todo)
+
+    root.mkdir(parents=True, exist_ok=True)  # Pelican needs its content folder, even empty
+    written = 0
+    for item, paper_id, rel in sorted(todo, key=lambda job: job[2]):
+        paper = papers[item.path, paper_id]
+        text = render_paper(paper, item.date, topics.topics_for(paper))
+        path = base + rel
+        # Articles are regenerated from the listings on every build: no fsync needed.
+        written += write_atomic(Path(path), text, durable=False)
+        stat = os.stat(path)
+        entries[rel] = [item.digest, stat.st_size, stat.st_mtime_ns, paper_key(paper)]
+    stale = [path for path in on_disk if path[len(base):] not in entries]
+    for path in sorted(stale):
+        os.unlink(path)
+    if stale or has_empty_folder:
+        _remove_empty_folders(root)
+
+    if topic_cache is not None and cache is not None and manifest_path is not None:
+        cache.save(topic_cache)
+        index.save(topic_cache.parent / LISTING_INDEX_FILE)
+        _save_manifest(manifest_path, fingerprint, entries)
+        log.info("render: topics of %d papers matched, %d from the cache; %d articles "
+                 "unchanged since the last render", cache.misses + cache.prefetched,
+                 cache.hits - cache.prefetched, len(kept) - len(todo))
+    total = sum(len(item.ids) for item in items)
+    report = RenderReport(papers=len(kept), written=written, removed=len(stale),
+                          duplicates=total - len(kept))
+    return report, len(items)
+
+
+def _scan_articles(root: Path) -> tuple[dict[str, tuple[int, int]], bool]:
+    """(size, modification time) of every Markdown file under `root` by path, and whether
+    some folder there is empty."""
+    found: dict[str, tuple[int, int]] = {}
+    has_empty = False
+    folders = [os.fspath(root)] if root.is_dir() else []
+    while folders:
+        folder = folders.pop()
+        empty = True
+        with os.scandir(folder) as scan:
+            for entry in scan:
+                empty = False
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.name.endswith(".md"):
+                    stat = entry.stat()
+                    found[entry.path] = (stat.st_size, stat.st_mtime_ns)
+        has_empty = has_empty or (empty and folder != os.fspath(root))
+    return found, has_empty
+
+
+def _load_manifest(path: Path | None, fingerprint: str) -> dict[str, list]:
+    """The manifest's entries if `path` holds one for `fingerprint`, else none."""
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("%s: ignoring the render manifest (%s)", path, exc)
+        return {}
+    try:
+        if data["fingerprint"] != fingerprint:
+            log.info("%s: rendered by other code or for another taxonomy, rendering all", path)
+            return {}
+        entries = data["papers"]
+        for rel, (digest, size, mtime, key) in entries.items():
+            if not (isinstance(rel, str) and isinstance(digest, str) and isinstance(key, str)
+                    and type(size) is int and type(mtime) is int):
+                raise ValueError(f"malformed entry {rel!r}")
+    except (KeyError, TypeError, ValueError) as exc:
+        log.warning("%s: ignoring the render manifest (malformed: %s)", path, exc)
+        return {}
+    return entries
+
+
+def _save_manifest(path: Path, fingerprint: str, entries: dict[str, list]) -> None:
+    data = {"fingerprint": fingerprint, "papers": dict(sorted(entries.items()))}
+    try:
+        write_atomic(path, json.dumps(data, separators=(",", ":")) + "\n", durable=False)
+    except OSError as exc:
+        log.warning("%s: cannot write the render manifest (%s)", path, exc)
+
+
+def _remove_empty_folders(root: Path) -> None:
+    for folder, _subfolders, _files in sorted(os.walk(root), reverse=True):
+        folder_path = Path(folder)
+        if folder_path != root and not any(folder_path.iterdir()):
+            folder_path.rmdir()
+
+
 def _remove_stale(root: Path, keep: set[Path]) -> int:
     """Delete Markdown files under `root` not in `keep`, then the folders left empty."""
     if not root.exists():
@@ -184,8 +346,5 @@ def _remove_stale(root: Path, keep: set[Path]) -> int:
         if path not in keep:
             path.unlink()
             removed += 1
-    for folder, _subfolders, _files in sorted(os.walk(root), reverse=True):
-        folder_path = Path(folder)
-        if folder_path != root and not any(folder_path.iterdir()):
-            folder_path.rmdir()
+    _remove_empty_folders(root)
     return removed

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from paperarchive import listing_io
 from paperarchive.model import Listing, ListingError
-from paperarchive.render import render_archive
+from paperarchive.render import render_listing_files
 from paperarchive.taxonomy import (
     Taxonomy,
     TaxonomyError,
@@ -66,18 +66,23 @@ def add_render_command(subparsers: argparse._SubParsersAction) -> None:
                         help="keep each paper's topics in FILE between renders, so only new or "
                              "changed papers are matched (`make render` uses "
                              "cache/render/topics.json: a subfolder, since Pelican's cache "
-                             "folder must hold only its own files)")
+                             "folder must hold only its own files); an index of the validated "
+                             "listings and a manifest of the articles written are kept beside "
+                             "it, so unchanged listings are not parsed and unchanged articles "
+                             "not rendered again")
     parser.set_defaults(handler=run_render)
 
 
 def run_render(args: argparse.Namespace) -> int:
-    loaded = _load_archive(args)
-    if loaded is None:
+    try:
+        taxonomy = load_taxonomy(args.taxonomy)
+        report, listings = render_listing_files(args.listings, args.papers, taxonomy,
+                                                topic_cache=args.topic_cache)
+    except (ListingError, TaxonomyError) as exc:
+        log.error("error: %s", exc)
         return EXIT_INVALID
-    taxonomy, listings = loaded
-    report = render_archive(listings, args.papers, taxonomy, topic_cache=args.topic_cache)
     log.info("render: %d papers from %d listings; %d written, %d removed, %d duplicates skipped",
-             report.papers, len(listings), report.written, report.removed, report.duplicates)
+             report.papers, listings, report.written, report.removed, report.duplicates)
     return EXIT_OK
 
 

@@ -67,6 +67,13 @@ class TopicCache:
         self._used[key] = [topic.slug for topic in topics]
         return topics
 
+    def keep(self, key: str) -> None:
+        """Keep the topics of the paper with `paper_key` `key` in the saved cache, as if
+        `topics_for` had been asked (for papers whose article was not rendered again)."""
+        slugs = self._known.get(key)
+        if slugs is not None:
+            self._used[key] = slugs
+
     def prefetch(self, papers: Iterable[Paper], workers: int | None = None) -> None:
         """Match the topics of the papers not in the cache yet, on `workers` processes (default:
         one per CPU) when there are many; `topics_for` then finds them. Same topics either way:
