@@ -178,7 +178,8 @@ def build(work: Path, api: Path, log: Path, search_in_pelican: bool = False) -> 
     listings, content, output = work / "listings", work / "content", work / "output"
     stages = []
     seconds, peak, cpu = run_measured([PYTHON, "scripts/archive.py", "-q", "import", api,
-                                  "--listings", listings], log)
+                                       "--listings", listings, "--listing-cache",
+                                       work / "cache" / "render" / "listings.json"], log)
     stages.append(Stage("import", seconds, peak, cpu, *tree_size(listings)))
     seconds, peak, cpu = run_measured([PYTHON, "scripts/archive.py", "render", "--listings",
                                        listings, "--papers", content / "papers",
