@@ -30,6 +30,7 @@ HTML to Pelican and the theme.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import html
@@ -198,7 +199,8 @@ def render_listing_files(listings_root: Path, root: Path, taxonomy: Taxonomy,
     """`render_archive` for the listing files under `listings_root`, and how many there are.
 
     With a `topic_cache` file, two more caches live beside it: the `ListingIndex`
-    (listings.json), so unchanged listings are not parsed, and a manifest (papers.json) of
+    (listings.json, and the parsed listings it keeps), so unchanged listings are not parsed,
+    and a manifest (papers.json) of
     the articles written: per article, the hash of the listing it came from and the size and
     modification time its file had afterwards. An article whose listing is unchanged and
     whose file still has that size and time is not rendered nor read again; everything else
@@ -244,18 +246,25 @@ def render_listing_files(listings_root: Path, root: Path, taxonomy: Taxonomy,
     papers: dict[tuple[Path, str], Paper] = {}
     for item in dict.fromkeys(item for item, _id, _rel in todo):
         papers.update(((item.path, paper.id), paper) for paper in index.listing(item).papers)
-    topics.prefetch(papers[item.path, paper_id] for item, paper_id, _rel in todo)
+    jobs = sorted(todo, key=lambda job: job[2])
+    todo_papers = [papers[item.path, paper_id] for item, paper_id, _rel in jobs]
+    keys = [paper_key(paper) for paper in todo_papers]
+    topics.prefetch(todo_papers, keys=keys)
 
     root.mkdir(parents=True, exist_ok=True)  # Pelican needs its content folder, even empty
     written = 0
-    for item, paper_id, rel in sorted(todo, key=lambda job: job[2]):
-        paper = papers[item.path, paper_id]
-        text = render_paper(paper, item.date, topics.topics_for(paper))
+    folders: set[str] = set()
+    for (item, _paper_id, rel), paper, key in zip(jobs, todo_papers, keys, strict=True):
+        text = render_paper(paper, item.date, topics.topics_for(paper, key))
         path = base + rel
-        # Articles are regenerated from the listings on every build: no fsync needed.
-        written += write_atomic(Path(path), text, durable=False)
-        stat = os.stat(path)
-        entries[rel] = [item.digest, stat.st_size, stat.st_mtime_ns, paper_key(paper)]
+        folder = os.path.dirname(path)
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        stat = _write_article(path, text.encode("utf-8"))
+        written += stat is not None
+        stat = stat or os.stat(path)
+        entries[rel] = [item.digest, stat.st_size, stat.st_mtime_ns, key]
     stale = [path for path in on_disk if path[len(base):] not in entries]
     for path in sorted(stale):
         os.unlink(path)
@@ -273,6 +282,32 @@ def render_listing_files(listings_root: Path, root: Path, taxonomy: Taxonomy,
     report = RenderReport(papers=len(kept), written=written, removed=len(stale),
                           duplicates=total - len(kept))
     return report, len(items)
+
+
+def _write_article(path: str, data: bytes) -> os.stat_result | None:
+    """`write_atomic(path, text, durable=False)` for an article whose folder exists: the
+    file's stat after writing, or None when it already held `data`. A temp file named by the
+    process id instead of `mkstemp`'s random one (a leftover of a killed run is overwritten,
+    and ignored by Pelican and git as `.*.tmp`)."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read() == data:
+                return None
+    except FileNotFoundError:
+        pass
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(fd, 0o644)
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return os.stat(path)
 
 
 def _scan_articles(root: Path) -> tuple[dict[str, tuple[int, int]], bool]:

@@ -55,8 +55,9 @@ class TopicCache:
         self._used: dict[str, list[str]] = {}
         self.hits = self.misses = 0
 
-    def topics_for(self, paper: Paper) -> tuple[Topic, ...]:
-        key = paper_key(paper)
+    def topics_for(self, paper: Paper, key: str | None = None) -> tuple[Topic, ...]:
+        """The topics of `paper` (whose `paper_key` is `key`, computed if not given)."""
+        key = key or paper_key(paper)
         slugs = self._known.get(key)
         if slugs is not None and all(slug in self._by_slug for slug in slugs):
             self.hits += 1
@@ -74,13 +75,16 @@ class TopicCache:
         if slugs is not None:
             self._used[key] = slugs
 
-    def prefetch(self, papers: Iterable[Paper], workers: int | None = None) -> None:
+    def prefetch(self, papers: Iterable[Paper], workers: int | None = None, *,
+                 keys: Iterable[str] | None = None) -> None:
         """Match the topics of the papers not in the cache yet, on `workers` processes (default:
         one per CPU) when there are many; `topics_for` then finds them. Same topics either way:
-        matching is a pure function of the paper and the taxonomy."""
+        matching is a pure function of the paper and the taxonomy. `keys` are the papers'
+        `paper_key`s, if known."""
+        papers = list(papers)
+        keys = list(keys) if keys is not None else [paper_key(paper) for paper in papers]
         pending: dict[str, Paper] = {}
-        for paper in papers:
-            key = paper_key(paper)
+        for key, paper in zip(keys, papers, strict=True):
             if key not in self._known and key not in pending:
                 pending[key] = paper
         workers = workers or os.cpu_count() or 1

@@ -51,7 +51,9 @@ def site(tmp_path):
     listings, papers, cache = tmp_path / "listings", tmp_path / "papers", tmp_path / "cache"
     shutil.copytree(FIXTURE_ARCHIVE, listings)
     assert render(listings, papers, cache) == 0
-    assert {p.name for p in cache.iterdir()} == {"topics.json", "listings.json", "papers.json"}
+    assert {p.name for p in cache.iterdir()} == {"topics.json", "listings.json", "papers.json",
+                                                 "listings"}
+    assert len(list((cache / "listings").glob("*.pickle"))) == len(list(listings.rglob("*.y*ml")))
     return listings, papers, cache
 
 
@@ -132,6 +134,22 @@ def test_a_broken_cache_is_ignored_with_a_warning(site, tmp_path, capsys, name, 
     assert json.loads(path.read_text(encoding="utf-8"))
 
 
+@pytest.mark.parametrize("damage", ["truncate", "other-listing"])
+def test_a_broken_parsed_listing_is_ignored_with_a_warning(site, tmp_path, capsys, damage):
+    listings, papers, cache = site
+    pickles = sorted((cache / "listings").glob("*.pickle"))
+    if damage == "truncate":
+        pickles[0].write_bytes(pickles[0].read_bytes()[:50])
+    else:  # the parsed listing of another file under this file's hash
+        pickles[0].write_bytes(pickles[1].read_bytes())
+    for article in papers.rglob("*.md"):
+        article.unlink()
+    capsys.readouterr()
+    assert render(listings, papers, cache) == 0
+    assert snapshot(papers) == clean_render(listings, tmp_path)
+    assert f"{pickles[0]}: ignoring a" in capsys.readouterr().err
+
+
 def test_a_taxonomy_change_renders_the_new_topics(site, tmp_path):
     listings, papers, cache = site
     taxonomy = tmp_path / "taxonomy.yaml"
@@ -173,7 +191,7 @@ def _import(listings: Path, cache: Path | None, *inputs: Path) -> int:
     return main(args)
 
 
-def test_a_daily_import_with_the_index_equals_one_without(tmp_path):
+def test_a_daily_import_with_the_index_equals_one_without(tmp_path, monkeypatch):
     days = DAYS
     with_index, without = tmp_path / "a", tmp_path / "b"
     index = tmp_path / "cache" / "listings.json"
@@ -188,6 +206,12 @@ def test_a_daily_import_with_the_index_equals_one_without(tmp_path):
         for root, cache in ((with_index, index), (without, None)):
             assert _import(root, cache, day) == 0
     assert snapshot(with_index) == snapshot(without)
+    # The render finds the parsed listings the import kept, and renders the same articles.
+    papers = tmp_path / "papers"
+    with monkeypatch.context() as patch:
+        patch.setattr(listing_io, "parse_listing", lambda *_args: pytest.fail("parsed YAML"))
+        assert render(with_index, papers, index.parent) == 0
+    assert snapshot(papers) == clean_render(without, tmp_path)
     reloaded = ListingIndex.load(index)  # every listing, edited or written, is indexed
     assert len(list(reloaded.scan(with_index))) == reloaded.hits > 0
     assert reloaded.misses == 0
