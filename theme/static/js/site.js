@@ -1,5 +1,8 @@
 /* Progressive enhancement only: the theme toggle and copy buttons. Pages work without it.
-   Loaded with `defer`; the theme itself is applied earlier by the inline script in <head>. */
+   Loaded with `defer`; the theme itself is applied earlier by the inline script in <head>.
+   The controls exist only where they work: this script adds them, so the HTML of every page
+   carries no buttons that would do nothing without it (without JavaScript the page follows
+   the system theme, and the BibTeX is there to select). */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -10,13 +13,27 @@
     return window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
   }
 
+  function button(label, attribute) {
+    var element = document.createElement("button");
+    element.type = "button";
+    element.setAttribute(attribute[0], attribute[1]);
+    element.textContent = label;
+    return element;
+  }
+
+  // The theme toggle, last in the site header; its moon icon is drawn by main.css.
+  var header = document.querySelector(".site-header");
   var toggle = document.querySelector("[data-theme-toggle]");
+  if (!toggle && header) {
+    toggle = button("", ["data-theme-toggle", ""]);
+    toggle.className = "theme-toggle";
+    toggle.innerHTML = '<span class="visually-hidden">Dark theme</span>';
+    header.appendChild(toggle);
+  }
   if (toggle) {
-    var label = toggle.querySelector("[data-theme-label]");
     var show = function () {
       var dark = currentTheme() === "dark";
       toggle.setAttribute("aria-pressed", dark ? "true" : "false");
-      if (label) label.textContent = dark ? "Dark" : "Light";
     };
     toggle.addEventListener("click", function () {
       var next = currentTheme() === "dark" ? "light" : "dark";
@@ -56,6 +73,20 @@
     url.search = "";
     url.pathname = url.pathname.replace(/index\.html$/, "");
     return url.href;
+  }
+
+  // Copy buttons under the paper page's BibTeX: the entry, and the page's address.
+  var bibtex = document.getElementById("bibtex");
+  if (bibtex && !document.querySelector("[data-copy]")) {
+    var row = document.createElement("p");
+    row.className = "copy-row";
+    row.appendChild(button("Copy BibTeX", ["data-copy", "#bibtex"]));
+    row.appendChild(button("Copy link", ["data-copy", ""]));
+    var status = document.createElement("span");
+    status.id = "copy-status";
+    status.setAttribute("role", "status");
+    row.appendChild(status);
+    bibtex.parentNode.insertBefore(row, bibtex.nextSibling);
   }
 
   var buttons = document.querySelectorAll("[data-copy]");
