@@ -5,24 +5,24 @@ the template serialises it with Jinja's `tojson`, which escapes `<`, `>`, `&` an
 title or abstract can close the `<script>` element it sits in. The data says what the page's
 other tags cannot (type, authors as people, identifiers, dates, organisation) and repeats no
 text the page already gives crawlers: no abstract and no description (the meta description
-and og:description carry the abstract's opening, `short_description`), and the title once as
-`headline`, with `name` only when the headline had to be shortened.
+and og:description carry the abstract's opening, `short_description`), no keywords (the
+topics are rel="tag" links), the title once as `headline` (with `name` only when the headline
+had to be shortened) and the address once as `url` (published builds).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from paperarchive.mathtext import math_to_text
-from paperarchive.model import Paper, Topic
+from paperarchive.model import Paper
 
 DESCRIPTION_LENGTH = 160  # a meta description: about what a search result shows
 
 
-def scholarly_article(paper: Paper, *, url: str | None = None, day: dt.date | None = None,
-                      topics: Iterable[Topic] = ()) -> dict[str, Any]:
+def scholarly_article(paper: Paper, *, url: str | None = None,
+                      day: dt.date | None = None) -> dict[str, Any]:
     """A schema.org `ScholarlyArticle` for `paper`; absent fields are left out."""
     title = math_to_text(paper.title)
     data: dict[str, Any] = {
@@ -38,15 +38,11 @@ def scholarly_article(paper: Paper, *, url: str | None = None, day: dt.date | No
         data["datePublished"] = published.isoformat()
     if url:
         data["url"] = url
-        data["mainEntityOfPage"] = url
     if paper.is_arxiv:
         data["identifier"] = f"arXiv:{paper.id}"
         data["sameAs"] = [u for u in (paper.arxiv_url, paper.hf_url) if u]
     if paper.thumbnail:
         data["image"] = paper.thumbnail
-    names = [topic.name for topic in topics]
-    if names:
-        data["keywords"] = names
     if paper.organization is not None:
         data["sourceOrganization"] = {"@type": "Organization",
                                       "name": paper.organization.display_name}

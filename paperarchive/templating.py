@@ -1,7 +1,8 @@
 """Jinja extensions for the theme: template indentation and JSON spacing stay out of pages.
 
 Owns two small things. `CompactJson` makes Jinja's `tojson` (the paper page's JSON-LD) write
-no spaces after `,` and `:`; its escaping of `<`, `>`, `&` and `'` is unchanged.
+no spaces after `,` and `:`, and letters outside ASCII as themselves (the page is UTF-8), not
+six-byte backslash-u escapes; its escaping of `<`, `>`, `&` and `'` is unchanged.
 `DedentTemplates` strips each template line's leading spaces and tabs
 and drops blank lines before Jinja compiles the template. The indentation that keeps the
 templates readable was about 4 % of every paper page, repeated on every list page. Only the
@@ -30,9 +31,10 @@ class DedentTemplates(Extension):
 
 
 class CompactJson(Extension):
-    """`tojson` without the space after every `,` and `:` (sorted keys, as Jinja's default)."""
+    """`tojson` without the space after `,` and `:` or backslash-u escapes for non-ASCII
+    letters (sorted keys, as Jinja's default)."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        environment.policies["json.dumps_kwargs"] = {"sort_keys": True,
+        environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False,
                                                      "separators": (",", ":")}

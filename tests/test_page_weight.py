@@ -29,9 +29,11 @@ def test_dedent_keeps_line_breaks_and_printed_whitespace():
 
 def test_compact_json_is_still_safe_inside_a_script_element():
     env = Environment(autoescape=True, extensions=[CompactJson])
-    html = env.from_string("{{ data|tojson }}").render(data={"b": "</script> & 'x'", "a": [1, 2]})
-    assert html == '{"a":[1,2],"b":"\\u003c/script\\u003e \\u0026 \\u0027x\\u0027"}'
-    assert json.loads(html) == {"a": [1, 2], "b": "</script> & 'x'"}
+    data = {"b": "</script> & 'x'", "a": [1, 2], "c": "Tomás Łukasz 王"}
+    html = env.from_string("{{ data|tojson }}").render(data=data)
+    assert html == ('{"a":[1,2],"b":"\\u003c/script\\u003e \\u0026 \\u0027x\\u0027",'
+                    '"c":"Tomás Łukasz 王"}')
+    assert json.loads(html) == data
 
 
 def test_paper_pages_are_not_indented_and_bibtex_is(built_site: Path):

@@ -22,8 +22,7 @@ def make_paper(**overrides):
 
 
 def test_scholarly_article_fields():
-    data = scholarly_article(make_paper(), url="https://x.org/papers/2608.19880/",
-                             topics=[Topic("llm", "Language models")])
+    data = scholarly_article(make_paper(), url="https://x.org/papers/2608.19880/")
     assert data["@type"] == "ScholarlyArticle"
     assert data["headline"] == "Fast O(n) attention" and "name" not in data
     assert [a["name"] for a in data["author"]] == ["A. One", "B. Two"]
@@ -32,7 +31,7 @@ def test_scholarly_article_fields():
     assert data["sameAs"] == ["https://arxiv.org/abs/2608.19880",
                               "https://huggingface.co/papers/2608.19880"]
     assert data["image"] == "https://cdn.example.org/t.png"
-    assert data["keywords"] == ["Language models"]
+    assert data["url"] == "https://x.org/papers/2608.19880/" and "keywords" not in data
     assert data["sourceOrganization"]["name"] == "Acme Labs"
     assert "abstract" not in data and "description" not in data
 
