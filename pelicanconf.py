@@ -33,7 +33,10 @@ ARTICLE_PATHS = ["papers"]  # one Markdown article per paper, written by `archiv
 PAGE_PATHS = ["pages"]  # optional static pages (about, ...)
 STATIC_PATHS = []  # nothing copied from content/; the theme brings its own static files
 OUTPUT_PATH = os.path.join(_ROOT, "output")  # the built site
-DELETE_OUTPUT_DIRECTORY = True  # a paper removed from the listings leaves no stale page
+# Output persists between builds: archive_writer renders only pages whose inputs changed and
+# removes the files the last build wrote that this one does not (no stale page); a build with
+# no usable manifest in CACHE_PATH starts from an empty output folder.
+DELETE_OUTPUT_DIRECTORY = False
 THEME = os.path.join(_ROOT, "theme")  # our own theme
 THEME_STATIC_DIR = "theme"  # theme/static/ is copied to output/theme/
 PLUGIN_PATHS = [os.path.join(_ROOT, "plugins")]  # our plugins

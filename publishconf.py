@@ -44,4 +44,3 @@ if __name__ == "__main__":  # `python publishconf.py`: make publish checks SITEU
 SITEURL = site_url_from(os.environ.get("SITEURL"))  # absolute links, canonical URLs, feeds
 RELATIVE_URLS = False  # every link is absolute, from SITEURL
 FEED_DOMAIN = SITEURL  # Pelican's own feeds are off; archive_feeds also defaults to SITEURL
-DELETE_OUTPUT_DIRECTORY = True  # a clean output/: nothing stale reaches the hosted site

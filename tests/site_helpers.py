@@ -40,6 +40,7 @@ def build_site(
     `settings` override the repository's settings (values must have a Python `repr`);
     `conf` is the settings module to start from (`pelicanconf` or `publishconf`);
     `topic_cache` keeps the render's topic cache in `workdir/cache/`, as `make render` does.
+    Pelican's log is kept in `workdir/pelican.log`.
     """
     content = workdir / "content"
     output = workdir / "output"
@@ -61,9 +62,11 @@ def build_site(
     settings_file = workdir / "testconf.py"
     settings_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "pelican", "--settings", str(settings_file), "--fatal", "warnings"],
+        [sys.executable, "-m", "pelican", "--settings", str(settings_file), "--fatal", "warnings",
+         "--verbose"],
         cwd=workdir, capture_output=True, text=True, check=False,
     )
+    (workdir / "pelican.log").write_text(result.stdout + result.stderr, encoding="utf-8")
     if result.returncode != 0:
         raise RuntimeError(f"pelican failed ({result.returncode}):\n{result.stdout}\n"
                            f"{result.stderr}")

@@ -1,5 +1,9 @@
-"""A daily rebuild (one more day, with the caches of the previous build) gives the same site,
-byte for byte, as a clean build of the same listings.
+"""A rebuild with the previous build's output and caches gives the same site, byte for byte, as
+a clean build of the same listings: after a day is added (with search; the others leave it
+off, so they stay quick), an old paper's upvotes change, a paper is removed, a template or a
+setting is edited, an output file is deleted or edited by hand, or a build is killed part-way.
+Each rebuild's log line says how many pages were rendered and how many were skipped
+(plugins/archive_writer), and the tests check those counts too.
 
 Every file is compared, the search index too: Pagefind writes `pagefind-entry.json`, the
 `*.pf_meta` metadata and the `filter/*.pf_filter` files in a random order on every run, but the
@@ -10,14 +14,31 @@ one indexed afresh.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from site_helpers import FIXTURE_ARCHIVE, build_site
+from site_helpers import FIXTURE_ARCHIVE, REPO, build_site
+from test_interrupted import run_until_paused
+
+from paperarchive.listing_io import load_archive, write_listing
 
 pytestmark = pytest.mark.slow
+
+NO_SEARCH = {"PAGEFIND_INDEX": {"enabled": False}}
+LOG_RE = re.compile(r"archive_writer: (\d+) pages rendered, (\d+) unchanged and skipped, "
+                    r"(\d+) stale files removed")
+
+
+@pytest.fixture(autouse=True)
+def wide_log(monkeypatch):
+    """Pelican's console log wraps at the terminal width; one line per message is wanted."""
+    monkeypatch.setenv("COLUMNS", "400")
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -30,6 +51,28 @@ def indexed_pages(output: Path) -> int:
                for path in (output / "pagefind").glob("*/pagefind-entry.json")]
     return sum(language["page_count"] for entry in entries
                for language in entry["languages"].values())
+
+
+def counts(workdir: Path) -> tuple[int, int, int]:
+    """(rendered, skipped, removed) from the last build's log line."""
+    found = LOG_RE.findall((workdir / "pelican.log").read_text(encoding="utf-8"))
+    assert len(found) == 1, (workdir / "pelican.log").read_text(encoding="utf-8")
+    return tuple(int(n) for n in found[0])
+
+
+def assert_same_site(rebuilt: Path, clean: Path) -> None:
+    rebuilt_tree, clean_tree = tree(rebuilt), tree(clean)
+    assert sorted(rebuilt_tree) == sorted(clean_tree)
+    assert [name for name in clean_tree if rebuilt_tree[name] != clean_tree[name]] == []
+
+
+def copy_listings(target: Path, source: Path = FIXTURE_ARCHIVE) -> Path:
+    shutil.copytree(source, target)
+    return target
+
+
+def pages_of(output: Path) -> int:
+    return len(list(output.rglob("*.html")))
 
 
 def test_adding_a_day_and_rebuilding_with_caches_equals_a_clean_build(tmp_path):
@@ -45,11 +88,209 @@ def test_adding_a_day_and_rebuilding_with_caches_equals_a_clean_build(tmp_path):
     assert (daily / "cache" / "render" / "topics.json").exists()
     assert (daily / "cache" / "search" / "shards.json").exists()
     assert len(list((daily / "cache").iterdir())) > 1, "Pelican left no content cache"
+    first = counts(daily)
+    assert first[1] == 0 and first[0] == pages_of(daily / "output")  # a fresh build
     rebuilt = build_site(after, daily, topic_cache=True)
     clean = build_site(after, tmp_path / "clean")
 
-    rebuilt_tree, clean_tree = tree(rebuilt), tree(clean)
-    assert sorted(rebuilt_tree) == sorted(clean_tree)
-    different = [name for name in clean_tree if rebuilt_tree[name] != clean_tree[name]]
-    assert different == []
+    assert_same_site(rebuilt, clean)
     assert indexed_pages(rebuilt) == indexed_pages(clean) > 0
+    rendered, skipped, removed = counts(daily)
+    # The new day's papers, day, month, year, home, archive, topic and organisation pages are
+    # new or changed; the other days' papers and pages are not.
+    assert skipped > 0 and rendered > 0
+    assert rendered + skipped == pages_of(clean)
+    assert removed == 0
+    assert counts(tmp_path / "clean") == (pages_of(clean), 0, 0)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Path:
+    """A finished build (search off) of the fixture listings: listings/, cache/, output/."""
+    workdir = tmp_path_factory.mktemp("base")
+    build_site(copy_listings(workdir / "listings"), workdir, settings=NO_SEARCH)
+    return workdir
+
+
+def copy_build(source: Path, target: Path) -> Path:
+    """A copy of a build's work directory that rebuilds incrementally in its new place."""
+    shutil.copytree(source, target)  # copy2: sizes and mtimes (ns) are kept
+    settings = target / "testconf.py"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(str(source), str(target)),
+                        encoding="utf-8")
+    manifest = target / "cache" / "archive_writer" / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["output"] = str((target / "output").resolve())
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    return target
+
+
+def rebuild_and_compare(workdir: Path, tmp_path: Path, settings: dict | None = None,
+                        clean_settings: dict | None = None) -> tuple[int, int, int]:
+    """Rebuild `workdir` from its listings, build the same listings clean, compare both;
+    return the rebuild's (rendered, skipped, removed)."""
+    listings = workdir / "listings"
+    rebuilt = build_site(listings, workdir, settings={**NO_SEARCH, **(settings or {})})
+    clean = build_site(listings, tmp_path / "clean",
+                       settings={**NO_SEARCH, **(clean_settings or settings or {})})
+    assert_same_site(rebuilt, clean)
+    return counts(workdir)
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing(base, tmp_path):
+    workdir = copy_build(base, tmp_path / "build")
+    rendered, skipped, removed = rebuild_and_compare(workdir, tmp_path)
+    assert (rendered, removed) == (0, 0) and skipped == pages_of(workdir / "output")
+
+
+def change_upvotes(listings: Path, day_index: int, paper_index: int, upvotes: int) -> str:
+    archive = load_archive(listings)
+    listing = archive[day_index]
+    papers = list(listing.papers)
+    papers[paper_index] = dataclasses.replace(papers[paper_index], upvotes=upvotes)
+    write_listing(listings, dataclasses.replace(listing, papers=tuple(papers)))
+    return papers[paper_index].id
+
+
+def test_an_old_papers_new_upvotes_rerender_its_page_its_day_and_its_neighbours(base, tmp_path):
+    workdir = copy_build(base, tmp_path / "build")
+    output = workdir / "output"
+    before = {path: path.read_bytes() for path in output.rglob("*.html")}
+    paper_id = change_upvotes(workdir / "listings", 0, 0, 9999)
+    rendered, skipped, removed = rebuild_and_compare(workdir, tmp_path)
+    changed = {path.relative_to(output).as_posix() for path, data in before.items()
+               if path.read_bytes() != data}
+    assert f"papers/{paper_id}/index.html" in changed
+    assert "2025/12/11/index.html" in changed  # its day: the order and the count shown
+    # Its neighbours list its upvotes ("More from this day"): their pages changed too.
+    neighbours = {name for name in changed if name.startswith("papers/")} - {
+        f"papers/{paper_id}/index.html"}
+    assert neighbours
+    # Exactly the pages whose bytes changed were rendered (plus none that stayed equal).
+    assert rendered >= len(changed) and skipped > 0 and removed == 0
+    assert rendered + skipped == len(before)
+
+
+def test_a_removed_paper_leaves_no_page_and_no_link(base, tmp_path):
+    workdir = copy_build(base, tmp_path / "build")
+    archive = load_archive(workdir / "listings")
+    listing = archive[-1]
+    gone = listing.papers[-1].id
+    write_listing(workdir / "listings",
+                  dataclasses.replace(listing, papers=listing.papers[:-1]))
+    rendered, skipped, removed = rebuild_and_compare(workdir, tmp_path)
+    assert not (workdir / "output" / "papers" / gone).exists()
+    assert removed >= 1 and skipped > 0 and rendered > 0
+    sitemap = (workdir / "output" / "sitemap.xml").read_text(encoding="utf-8")
+    assert gone not in sitemap
+
+
+def test_an_edited_template_renders_every_page(base, tmp_path):
+    workdir = copy_build(base, tmp_path / "build")
+    theme = shutil.copytree(REPO / "theme", tmp_path / "theme")
+    footer = theme / "templates" / "partials" / "site_footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("Every day", "All days"),
+                      encoding="utf-8")
+    rendered, skipped, removed = rebuild_and_compare(workdir, tmp_path,
+                                                     settings={"THEME": str(theme)})
+    assert skipped == 0 and rendered == pages_of(workdir / "output") and removed == 0
+    assert "All days" in (workdir / "output" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_edited_setting_renders_every_page(base, tmp_path):
+    workdir = copy_build(base, tmp_path / "build")
+    rendered, skipped, _removed = rebuild_and_compare(
+        workdir, tmp_path, settings={"SITENAME": "Another Archive"})
+    assert skipped == 0 and rendered == pages_of(workdir / "output")
+
+
+def test_output_files_deleted_or_edited_by_hand_are_written_again(base, tmp_path):
+    workdir = copy_build(base, tmp_path / "build")
+    output = workdir / "output"
+    deleted = output / "tags" / "index.html"
+    deleted.unlink()
+    edited = sorted((output / "papers").rglob("index.html"))[0]
+    edited.write_bytes(edited.read_bytes().replace(b"<h1", b"<h1 class=x", 1))
+    # Same size, so only the bytes tell: the mtime moved, the recorded hash does not match.
+    same_size = sorted((output / "papers").rglob("index.html"))[1]
+    data = same_size.read_bytes()
+    same_size.write_bytes(data.replace(b"<h1", b"<h2", 1))
+    rendered, skipped, _removed = rebuild_and_compare(workdir, tmp_path)
+    assert rendered == 3 and skipped == pages_of(output) - 3
+    assert same_size.read_bytes() == data
+
+
+def test_an_untouched_file_with_a_new_mtime_is_kept_by_its_bytes(base, tmp_path):
+    """As after a cache restore that does not keep timestamps exactly."""
+    workdir = copy_build(base, tmp_path / "build")
+    for path in (workdir / "output").rglob("*.html"):
+        path.touch()
+    rendered, skipped, _removed = rebuild_and_compare(workdir, tmp_path)
+    assert rendered == 0 and skipped == pages_of(workdir / "output")
+
+
+def test_a_build_started_without_a_manifest_starts_from_a_clean_output(base, tmp_path):
+    workdir = copy_build(base, tmp_path / "build")
+    (workdir / "cache" / "archive_writer" / "manifest.json").unlink()
+    junk = workdir / "output" / "papers" / "not-a-paper" / "index.html"
+    junk.parent.mkdir()
+    junk.write_text("<p>left over</p>", encoding="utf-8")
+    bundle = workdir / "output" / "pagefind" / "kept.txt"  # pagefind_index's, never ours
+    bundle.parent.mkdir()
+    bundle.write_text("search", encoding="utf-8")
+    rebuilt = build_site(workdir / "listings", workdir, settings=NO_SEARCH)
+    rendered, skipped, _removed = counts(workdir)
+    assert not junk.exists() and bundle.exists()
+    bundle.unlink()
+    bundle.parent.rmdir()
+    assert_same_site(rebuilt, base / "output")
+    assert skipped == 0 and rendered == pages_of(rebuilt)
+
+
+# Runs Pelican with page writing stopped (SIGKILL) after the ninth page is complete, as in
+# tests/test_interrupted.py.
+PAGE_WRAPPER = """
+import sys, time
+sys.path.insert(0, {repo!r})
+sys.path.insert(0, {plugins!r})
+from archive_writer import archive_writer
+marker, calls = sys.argv[1], []
+real_exit = archive_writer.AtomicFile.__exit__
+def exit_then_pause(self, *args):
+    real_exit(self, *args)
+    calls.append(self.path)
+    if len(calls) == 9:
+        open(marker, "w").close()
+        time.sleep(120)
+archive_writer.AtomicFile.__exit__ = exit_then_pause
+from pelican import main
+main(sys.argv[2:])
+"""
+
+
+def test_a_build_killed_part_way_leaves_nothing_wrong_for_the_next(base, tmp_path):
+    """The killed build writes nine pages from another template, then dies before its
+    manifest; the next build (the original template again) must not trust those pages."""
+    workdir = copy_build(base, tmp_path / "build")
+    theme = shutil.copytree(REPO / "theme", tmp_path / "theme")
+    footer = theme / "templates" / "partials" / "site_footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("Every day", "All days"),
+                      encoding="utf-8")
+    settings = workdir / "testconf.py"
+    original = settings.read_text(encoding="utf-8")
+    settings.write_text(original + f"THEME = {str(theme)!r}\nPAGEFIND_INDEX = "
+                        "{'enabled': False}\n", encoding="utf-8")
+    code = PAGE_WRAPPER.format(repo=str(REPO), plugins=str(REPO / "plugins"))
+    run_until_paused(code, ["--settings", "testconf.py"], tmp_path / "paused", workdir)
+    output = workdir / "output"
+    changed = [p for p in output.rglob("*.html") if b"All days" in p.read_bytes()]
+    assert len(changed) == 9
+    settings.write_text(original, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "pelican", "--settings", "testconf.py", "-v"],
+                            cwd=workdir, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (workdir / "pelican.log").write_text(result.stdout + result.stderr, encoding="utf-8")
+    rendered, skipped, _removed = counts(workdir)
+    assert rendered == 9 and skipped == pages_of(output) - 9
+    assert not list(output.rglob("*.tmp"))
+    assert_same_site(output, base / "output")

@@ -180,7 +180,8 @@ def test_publishconf_takes_the_siteurl_from_the_environment(monkeypatch, value, 
     assert settings["SITEURL"] == expected
     assert settings["FEED_DOMAIN"] == expected
     assert settings["RELATIVE_URLS"] is False
-    assert settings["DELETE_OUTPUT_DIRECTORY"] is True
+    # Output persists; archive_writer removes what a build no longer writes (no stale page).
+    assert settings["DELETE_OUTPUT_DIRECTORY"] is False
 
 
 @pytest.mark.parametrize("siteurl", [None, "example.org/archive"])

@@ -1,12 +1,30 @@
-"""Pages written atomically: Pelican's writer, with each file written to a temp file and renamed.
+"""Pages written atomically, and only when their inputs changed since the last build.
 
-Pelican's `Writer` opens the target with `open(path, "w")`, so a build killed mid-write (or a
-server reading output/ during a build) sees a truncated page. `AtomicWriter` keeps everything
-Pelican's writer does (templates, pagination, relative URLs, the overwrite checks, the
-`content_written` signal) and changes only how a file is opened: the text goes to a hidden temp
-file next to the target, renamed over it when complete. There is no fsync: a rename already
-makes the write all-or-nothing for a killed process, and an fsync per page would cost seconds on
-a large build; surviving power loss is the host's business.
+Atomic: Pelican's `Writer` opens the target with `open(path, "w")`, so a build killed mid-write
+(or a server reading output/ during a build) sees a truncated page. `AtomicWriter` keeps
+everything Pelican's writer does (templates, pagination, relative URLs, the overwrite checks,
+the `content_written` signal) and changes how a file is opened: the text goes to a hidden temp
+file under `<output>/.writing/`, renamed over the target when complete, and that folder is
+emptied at the start of every build, so a killed build leaves no temp file behind for long.
+There is no fsync: a rename already makes the write all-or-nothing for a killed process.
+
+Incremental (when `DELETE_OUTPUT_DIRECTORY` is off): every `write_file` call gets a digest of
+what its template is given (`fingerprint`: the site digest of settings, theme, code and
+versions, plus the page's own variables and the context globals its templates read). The
+manifest `<CACHE_PATH>/archive_writer/manifest.json` maps each output file to the digest it
+was rendered from, its size, its mtime (ns) and a hash of its bytes. A page whose digest
+matches, and whose file still has the recorded size and mtime (or, when only the mtime moved,
+as after a cache restore, the recorded bytes), is not rendered again: the writer still counts
+it as written and sends `content_written`. Then, on `finalized` (before the sitemap and search
+plugins, which come later in PLUGINS), files the previous manifest lists that this build did
+not produce are deleted, and the new manifest is saved atomically. Nothing else in output/ is
+ever deleted, except on a build without a usable manifest (first build, `--ignore-cache`,
+another output folder, a damaged manifest): that one starts from an empty output folder, as
+`DELETE_OUTPUT_DIRECTORY` did, keeping only `OUTPUT_RETENTION` and the search bundle
+(`pagefind_index` owns it). A build killed part-way leaves the old manifest: pages it rewrote
+no longer match their recorded mtime and bytes, so the next build renders them again.
+
+One info line per build says how many pages were rendered, skipped and removed.
 
 It leaves our other writers alone: listings, Markdown, feeds and the sitemap use
 `listing_io.write_atomic`, and Pagefind's bundle is swapped in whole by `pagefind_index`.
@@ -14,29 +32,54 @@ It leaves our other writers alone: listings, Markdown, feeds and the sitemap use
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import os
+import shutil
 import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from pelican import signals
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
+from . import fingerprint
+
+log = logging.getLogger(__name__)
+
 FILE_MODE = 0o644  # what a plain open() gives under the usual umask, as write_atomic does
+TEMP_DIR = ".writing"  # under the output folder; emptied at the start of each build
+MANIFEST = Path("archive_writer") / "manifest.json"  # under CACHE_PATH
+MANIFEST_FORMAT = 1
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class AtomicFile:
     """A text file handle that becomes `path` only when closed without an error."""
 
-    def __init__(self, path: str, encoding: str) -> None:
+    def __init__(self, path: str, encoding: str, temp_dir: str | None = None,
+                 on_commit: Any = None) -> None:
         self.path = path
-        directory = os.path.dirname(path) or "."
+        self.encoding = encoding
+        self.on_commit = on_commit
+        directory = temp_dir or os.path.dirname(path) or "."
+        os.makedirs(directory, exist_ok=True)
         fd, self.temp_path = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.",
                                               suffix=".tmp", dir=directory)
         self.handle = os.fdopen(fd, "w", encoding=encoding)
+        self.hasher = hashlib.blake2b(digest_size=16)
 
     def write(self, text: str) -> int:
+        self.hasher.update(text.encode(self.encoding))
         return self.handle.write(text)
 
     def __enter__(self) -> AtomicFile:
@@ -50,10 +93,242 @@ class AtomicFile:
             return
         os.chmod(self.temp_path, FILE_MODE)
         os.replace(self.temp_path, self.path)
+        if self.on_commit is not None:
+            self.on_commit(self.path, self.hasher.hexdigest())
+
+
+@dataclass
+class Record:
+    """One output file as the manifest knows it."""
+
+    digest: str | None
+    size: int
+    mtime_ns: int
+    hash: str
+
+    def to_json(self) -> list[Any]:
+        return [self.digest, self.size, self.mtime_ns, self.hash]
+
+    @classmethod
+    def from_json(cls, data: Any) -> Record:
+        digest, size, mtime_ns, hashed = data
+        if not (digest is None or isinstance(digest, str)) or not isinstance(size, int) \
+                or not isinstance(mtime_ns, int) or not isinstance(hashed, str):
+            raise ValueError(f"bad record {data!r}")
+        return cls(digest, size, mtime_ns, hashed)
+
+
+@dataclass
+class Manifest:
+    output: str
+    site: str
+    pages: dict[str, Record] = field(default_factory=dict)
+    static: list[str] = field(default_factory=list)
+
+
+def manifest_path(settings: Mapping[str, Any]) -> Path:
+    return Path(settings["CACHE_PATH"]) / MANIFEST
+
+
+def incremental(settings: Mapping[str, Any]) -> bool:
+    return not settings.get("DELETE_OUTPUT_DIRECTORY", False)
+
+
+def load_manifest(settings: Mapping[str, Any], output: str) -> Manifest | None:
+    """The previous build's manifest for `output`, or None (with the reason logged)."""
+    if not settings.get("LOAD_CONTENT_CACHE", True):
+        return None
+    path = manifest_path(settings)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != MANIFEST_FORMAT:
+            raise ValueError(f"format {data.get('format')!r}")
+        if data["output"] != output:
+            log.info("archive_writer: %s was written for %s; starting from a clean %s",
+                     path, data["output"], output)
+            return None
+        pages = {str(name): Record.from_json(record) for name, record in data["pages"].items()}
+        return Manifest(output=output, site=str(data["site"]), pages=pages,
+                        static=[str(name) for name in data["static"]])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.warning("archive_writer: %s is unreadable (%s); starting from a clean output "
+                    "folder", path, exc)
+        return None
+
+
+def save_manifest(settings: Mapping[str, Any], manifest: Manifest) -> None:
+    path = manifest_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"format": MANIFEST_FORMAT, "output": manifest.output, "site": manifest.site,
+            "pages": {name: record.to_json() for name, record in sorted(manifest.pages.items())},
+            "static": sorted(manifest.static)}
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, separators=(",", ":"))
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def code_roots(settings: Mapping[str, Any]) -> list[Path]:
+    """Our code that shapes pages: the plugin folders and the `paperarchive` package."""
+    roots = [Path(p) for p in settings.get("PLUGIN_PATHS", [])]
+    return [*roots, _ROOT / "paperarchive"]
+
+
+def protected(settings: Mapping[str, Any]) -> set[str]:
+    """Top-level names in output/ this writer never deletes."""
+    bundle = (settings.get("PAGEFIND_INDEX") or {}).get("bundle_dir", "pagefind")
+    return {*settings.get("OUTPUT_RETENTION", []), bundle}
+
+
+def theme_static_files(settings: Mapping[str, Any]) -> list[str]:
+    """Output-relative names of the theme's static files, as Pelican copies them."""
+    theme, target = Path(settings.get("THEME") or "."), settings.get("THEME_STATIC_DIR", "theme")
+    names = []
+    for item in settings.get("THEME_STATIC_PATHS", ["static"]):
+        source = theme / item
+        if source.is_file():
+            names.append(f"{target}/{source.name}")
+        elif source.is_dir():
+            names += [f"{target}/{p.relative_to(source).as_posix()}"
+                      for p in source.rglob("*") if p.is_file()]
+    return names
+
+
+class Build:
+    """The incremental state of one Pelican run: the previous manifest and the new one."""
+
+    def __init__(self, settings: Mapping[str, Any], output_path: str) -> None:
+        self.settings = settings
+        self.output = os.path.realpath(output_path)
+        self.previous = load_manifest(settings, self.output)
+        self.site = fingerprint.site_digest(settings, code_roots(settings))
+        self.pages: dict[str, Record] = {}
+        self.rendered = self.skipped = self.unknown = 0
+        self.finished = False
+        if self.previous is not None and self.previous.site != self.site:
+            log.info("archive_writer: settings, theme, code or versions changed; every page "
+                     "is rendered")
+
+    def start(self) -> None:
+        """Before anything is written: a fresh build starts clean; old temp files go."""
+        temp = os.path.join(self.output, TEMP_DIR)
+        shutil.rmtree(temp, ignore_errors=True)
+        source = os.path.realpath(self.settings.get("PATH") or ".")
+        if os.path.commonpath([self.output, source]) == self.output:
+            return  # never clean a folder that holds the sources (Pelican's rule too)
+        if self.previous is None and os.path.isdir(self.output):
+            keep = protected(self.settings)
+            for name in os.listdir(self.output):
+                if name in keep:
+                    continue
+                path = os.path.join(self.output, name)
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path)
+                else:
+                    os.remove(path)
+
+    def relative(self, path: str) -> str:
+        return os.path.relpath(path, self.output).replace(os.sep, "/")
+
+    def unchanged(self, name: str, digest: str) -> Record | None:
+        """The previous record of `name` when its file still holds the page of `digest`."""
+        if self.previous is None or self.previous.site != self.site:
+            return None
+        record = self.previous.pages.get(name)
+        if record is None or record.digest != digest:
+            return None
+        try:
+            stat = os.stat(os.path.join(self.output, name))
+        except OSError:
+            return None
+        if stat.st_size != record.size:
+            return None
+        if stat.st_mtime_ns != record.mtime_ns:
+            # Restored from a cache with other timestamps, or edited by hand: the bytes decide.
+            try:
+                data = Path(self.output, name).read_bytes()
+            except OSError:
+                return None
+            if content_hash(data) != record.hash:
+                return None
+            return Record(digest, stat.st_size, stat.st_mtime_ns, record.hash)
+        return record
+
+    def finish(self) -> None:
+        """Remove what the previous build wrote and this one did not; save the manifest."""
+        if self.finished:
+            return
+        self.finished = True
+        static = theme_static_files(self.settings)
+        removed = 0
+        if self.previous is not None:
+            keep = set(self.pages) | set(static)
+            top_keep = protected(self.settings)
+            for name in sorted(set(self.previous.pages) | set(self.previous.static)):
+                if name in keep or name.split("/", 1)[0] in top_keep:
+                    continue
+                path = os.path.realpath(os.path.join(self.output, name))
+                if os.path.commonpath([path, self.output]) != self.output or path == self.output:
+                    continue  # a manifest never names anything outside output/
+                try:
+                    os.remove(path)
+                    removed += 1
+                except FileNotFoundError:
+                    continue
+                except IsADirectoryError:
+                    continue
+                self._prune(os.path.dirname(path))
+        shutil.rmtree(os.path.join(self.output, TEMP_DIR), ignore_errors=True)
+        log.info("archive_writer: %d pages rendered, %d unchanged and skipped, %d stale files "
+                 "removed", self.rendered, self.skipped, removed)
+        if self.settings.get("CACHE_CONTENT", True):
+            save_manifest(self.settings, Manifest(self.output, self.site, self.pages, static))
+
+    def _prune(self, folder: str) -> None:
+        while folder != self.output and folder.startswith(self.output + os.sep):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                return
+            folder = os.path.dirname(folder)
+
+
+_BUILDS: dict[str, Build] = {}
+
+
+def _build_for(settings: Mapping[str, Any], output_path: str) -> Build | None:
+    if not incremental(settings):
+        return None
+    key = os.path.realpath(output_path)
+    build = _BUILDS.get(key)
+    if build is None or build.finished:
+        build = Build(settings, output_path)
+        build.start()
+        _BUILDS[key] = build
+    return build
 
 
 class AtomicWriter(Writer):
-    """Pelican's writer; a file written for the first time in this build goes via a temp file."""
+    """Pelican's writer: temp file + rename, and no render for a page that did not change."""
+
+    def __init__(self, output_path: str, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings=settings)
+        # Only in a build the plugin prepared (`initialized`); a second build in the same
+        # process (autoreload) starts its own.
+        self.build = _BUILDS.get(os.path.realpath(output_path))
+        if self.build is not None and self.build.finished:
+            self.build = _build_for(self.settings, output_path)
+        self.fingerprints = fingerprint.Fingerprinter()
+        self._globals: dict[str, frozenset[str] | None] = {}
+        self._digests: dict[str, str | None] = {}
+
+    # --- writing ----------------------------------------------------------------------------
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
         if filename in self._written_files or filename in self._overridden_files:
@@ -62,13 +337,103 @@ class AtomicWriter(Writer):
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
-        return AtomicFile(filename, encoding)
+        temp_dir = os.path.join(self.build.output, TEMP_DIR) if self.build else None
+        return AtomicFile(filename, encoding, temp_dir=temp_dir, on_commit=self._committed)
+
+    def _committed(self, path: str, hashed: str) -> None:
+        if self.build is None:
+            return
+        name = self.build.relative(path)
+        stat = os.stat(path)
+        self.build.pages[name] = Record(self._digests.pop(path, None), stat.st_size,
+                                        stat.st_mtime_ns, hashed)
+        self.build.rendered += 1
+
+    def write_file(self, name: Any, template: Any, context: dict[str, Any],
+                   relative_urls: bool = False, paginated: Any = None,
+                   template_name: str | None = None, override_output: bool = False,
+                   url: str | None = None, **kwargs: Any) -> None:
+        if not name or self.build is None:
+            return super().write_file(name, template, context, relative_urls, paginated,
+                                      template_name, override_output, url, **kwargs)
+        pages = paginated if paginated is not None else {
+            key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
+        path = sanitised_join(self.output_path, name)
+        if (pages and template_name in self.settings["PAGINATED_TEMPLATES"]) \
+                or override_output or path in self._written_files \
+                or path in self._overridden_files:
+            # Pelican's pagination and overwrite rules: always rendered, never skipped.
+            return super().write_file(name, template, context, relative_urls, paginated,
+                                      template_name, override_output, url, **kwargs)
+        digest = self._page_digest(name, template, context, relative_urls, kwargs)
+        relative = self.build.relative(path)
+        record = self.build.unchanged(relative, digest) if digest is not None else None
+        if record is None:
+            self._digests[path] = digest
+            return super().write_file(name, template, context, relative_urls, paginated,
+                                      template_name, override_output, url, **kwargs)
+        self._written_files.add(path)
+        self.build.pages[relative] = record
+        self.build.skipped += 1
+        if signals.content_written.receivers:
+            local = context.copy()
+            local["localsiteurl"] = local.get("localsiteurl", None)
+            if relative_urls:
+                local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
+            local["output_file"] = name
+            local.update(kwargs)
+            signals.content_written.send(path, context=local)
+        return None
+
+    # --- digests ----------------------------------------------------------------------------
+
+    def _template_globals(self, template: Any) -> frozenset[str] | None:
+        name = template.name
+        if name not in self._globals:
+            self._globals[name] = fingerprint.template_globals(template.environment, name)
+        return self._globals[name]
+
+    def _page_digest(self, name: str, template: Any, context: Mapping[str, Any],
+                     relative_urls: bool, kwargs: Mapping[str, Any]) -> str | None:
+        """What this page is rendered from, or None when that cannot be known."""
+        used = self._template_globals(template)
+        if used is None or template.name is None:
+            return None
+        values = self.fingerprints
+        try:
+            own = tuple(sorted(
+                (key, values.page_article(value) if key == "article" else values.value(value))
+                for key, value in kwargs.items() if key in used))
+            shared = tuple(sorted((key, values.value(context[key]))
+                                  for key in used if key not in kwargs and key in context
+                                  and key not in ("localsiteurl", "output_file")))
+        except fingerprint.Unfingerprintable as exc:
+            log.debug("archive_writer: %s is always rendered (%s)", name, exc)
+            return None
+        return fingerprint.digest((self.build.site if self.build else "", str(name),
+                                   template.name, bool(relative_urls), own, shared))
 
 
 def get_writer(_pelican: object) -> type[Writer]:
     return AtomicWriter
 
 
+def prepare(pelican: Any) -> None:
+    """`initialized`: read the last manifest, clean a fresh build's output, drop temp files."""
+    _build_for(pelican.settings, pelican.output_path)
+
+
+def finish(pelican: Any) -> None:
+    """`finalized`: remove stale files and save the manifest."""
+    build = _BUILDS.get(os.path.realpath(pelican.output_path))
+    if build is not None:
+        build.finish()
+
+
 def register() -> None:
     # `get_writer` is how Pelican lets a plugin supply the writer every generator uses.
     signals.get_writer.connect(get_writer)
+    signals.initialized.connect(prepare)
+    # Connected before archive_seo's and pagefind_index's (PLUGINS order), so the sitemap and
+    # the search index never see a stale page.
+    signals.finalized.connect(finish)
