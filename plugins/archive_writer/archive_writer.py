@@ -124,6 +124,7 @@ class Manifest:
     site: str
     pages: dict[str, Record] = field(default_factory=dict)
     static: list[str] = field(default_factory=list)
+    parts: dict[str, str] = field(default_factory=dict)
 
 
 def manifest_path(settings: Mapping[str, Any]) -> Path:
@@ -149,7 +150,8 @@ def load_manifest(settings: Mapping[str, Any], output: str) -> Manifest | None:
             return None
         pages = {str(name): Record.from_json(record) for name, record in data["pages"].items()}
         return Manifest(output=output, site=str(data["site"]), pages=pages,
-                        static=[str(name) for name in data["static"]])
+                        static=[str(name) for name in data["static"]],
+                        parts={str(k): str(v) for k, v in data.get("parts", {}).items()})
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -163,7 +165,7 @@ def save_manifest(settings: Mapping[str, Any], manifest: Manifest) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"format": MANIFEST_FORMAT, "output": manifest.output, "site": manifest.site,
             "pages": {name: record.to_json() for name, record in sorted(manifest.pages.items())},
-            "static": sorted(manifest.static)}
+            "static": sorted(manifest.static), "parts": manifest.parts}
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -207,13 +209,16 @@ class Build:
         self.settings = settings
         self.output = os.path.realpath(output_path)
         self.previous = load_manifest(settings, self.output)
-        self.site = fingerprint.site_digest(settings, code_roots(settings))
+        self.parts = fingerprint.site_parts(settings, code_roots(settings))
+        self.site = fingerprint.digest(sorted(self.parts.items()))
         self.pages: dict[str, Record] = {}
         self.rendered = self.skipped = self.unknown = 0
         self.finished = False
         if self.previous is not None and self.previous.site != self.site:
-            log.info("archive_writer: settings, theme, code or versions changed; every page "
-                     "is rendered")
+            changed = sorted(name for name, value in self.parts.items()
+                             if self.previous.parts.get(name) != value)
+            log.info("archive_writer: %s changed since the last build; every page is rendered",
+                     ", ".join(changed) or "the site digest")
 
     def start(self) -> None:
         """Before anything is written: a fresh build starts clean; old temp files go."""
@@ -288,7 +293,8 @@ class Build:
         log.info("archive_writer: %d pages rendered, %d unchanged and skipped, %d stale files "
                  "removed", self.rendered, self.skipped, removed)
         if self.settings.get("CACHE_CONTENT", True):
-            save_manifest(self.settings, Manifest(self.output, self.site, self.pages, static))
+            save_manifest(self.settings, Manifest(self.output, self.site, self.pages, static,
+                                                  self.parts))
 
     def _prune(self, folder: str) -> None:
         while folder != self.output and folder.startswith(self.output + os.sep):

@@ -94,13 +94,13 @@ def versions_digest() -> str:
     return digest((sys.version, found))
 
 
-def site_digest(settings: Mapping[str, Any], code_roots: Iterable[Path]) -> str:
-    """What every page depends on: settings, theme files, our code, versions."""
+def site_parts(settings: Mapping[str, Any], code_roots: Iterable[Path]) -> dict[str, str]:
+    """What every page depends on, by part: settings, theme files, our code, versions."""
     shown = tuple(sorted((key, stable(value)) for key, value in settings.items()
                          if key.isupper() and key not in LOCATIONS))
     theme = Path(settings.get("THEME") or ".")
-    return digest((FORMAT, shown, tree_digest([theme]), tree_digest(code_roots, (".py",)),
-                   versions_digest()))
+    return {"format": str(FORMAT), "settings": digest(shown), "theme": tree_digest([theme]),
+            "code": tree_digest(code_roots, (".py",)), "versions": versions_digest()}
 
 
 def template_globals(environment: Environment, name: str) -> frozenset[str] | None:
