@@ -16,8 +16,11 @@ files the stage wrote, and the time per paper:
   as `make html` runs it, overlapping the listing pages, and is counted in the pelican row.
 
 Then the daily rebuild: one more day is added to the largest archive and every stage runs
-again with the caches CI restores (Pelican's content cache, the search shards, the rendered
-Markdown and listings of the previous build). Last, the same largest archive is built with
+again with exactly what the daily workflow (.github/workflows/daily.yml) restores and nothing
+more: `cache/` (Pelican's content cache, the topic cache, the page manifest, the search
+shards), `output/` (the previous site) and `content/papers/` (the rendered Markdown, mtimes
+kept), plus the listings, which CI has from its checkout (`ci_restore` deletes the rest). It
+prints how many pages the rebuild rendered and skipped. Last, the same largest archive is built with
 stock Pelican settings (Pelican's own article, tag and period generators and writer, its
 built-in Markdown reader and `simple` theme, its own feeds) plus one Pagefind run over the
 paper pages, and the ratio is printed.
@@ -253,6 +256,36 @@ def build_stock(work: Path, content_from: Path, log: Path) -> list[Stage]:
     return stages
 
 
+# --- the daily rebuild -----------------------------------------------------------------------
+
+# What the build job of .github/workflows/daily.yml restores (its actions/cache `path`), and
+# the listings, which come with the checkout. Keep in step with the workflow.
+CI_RESTORED = ("cache", "output", "content/papers", "listings")
+
+
+def ci_restore(work: Path) -> None:
+    """Leave in `work` only the build state a daily CI run starts with (CI_RESTORED); the
+    bench's own inputs (api/, api-day/), settings and logs are files and folders it rewrites."""
+    keep = set(CI_RESTORED) | {"content", "api", "api-day"}
+    for path in sorted(work.iterdir()):
+        if path.is_dir() and path.name not in keep:
+            shutil.rmtree(path)
+    for path in sorted((work / "content").iterdir()):
+        if f"content/{path.name}" not in CI_RESTORED:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+def page_counts(work: Path) -> str:
+    """The last Pelican run's pages rendered/skipped/removed, from archive_writer's manifest."""
+    manifest = work / "cache" / "archive_writer" / "manifest.json"
+    try:
+        counts = json.loads(manifest.read_text(encoding="utf-8")).get("last_build", {})
+    except (OSError, ValueError):
+        return "pages: (no archive_writer manifest)"
+    return (f"pages: {counts.get('rendered', 0):,} rendered, {counts.get('skipped', 0):,} "
+            f"unchanged and skipped, {counts.get('removed', 0):,} stale files removed")
+
+
 # --- reporting ------------------------------------------------------------------------------
 
 def table(title: str, papers: int, stages: list[Stage]) -> str:
@@ -314,9 +347,12 @@ def main(argv: list[str] | None = None) -> int:
 
         if size == sizes[-1]:
             write_api_days(work / "api-day", extra)
+            emit(f"full build Pelican {page_counts(work)}")
+            ci_restore(work)
             daily = build(work, work / "api-day", work / "daily.log", args.search_in_pelican)
             emit("\n" + table(f"daily rebuild: +1 day ({count_papers(extra)} papers) on N={size}"
-                              f", with caches", papers + count_papers(extra), daily))
+                              f", with what CI restores", papers + count_papers(extra), daily))
+            emit(f"daily rebuild Pelican {page_counts(work)}")
             if not args.no_stock:
                 # Stock Pelican reads the same articles, the new day included.
                 stock = build_stock(args.out / f"stock{size}", work / "content" / "papers",

@@ -211,15 +211,19 @@ def test_pip_and_pelican_caches_are_restored(daily):
         assert str(setup["with"]["python-version"]) in ("3.11", "${{ env.PYTHON_VERSION }}")
     assert daily["env"]["PYTHON_VERSION"] == "3.11"
     (cache,) = steps_using(daily["jobs"]["build"], "actions/cache")
-    cache_path = Path(runpy.run_path(str(REPO / "pelicanconf.py"))["CACHE_PATH"])
-    assert REPO / cache["with"]["path"].strip() == cache_path
+    settings = runpy.run_path(str(REPO / "pelicanconf.py"))
+    # The incremental build's state, saved and restored together: Pelican's cache (with
+    # archive_writer's manifest), the output it describes, and the rendered articles.
+    paths = {REPO / line.strip() for line in cache["with"]["path"].splitlines() if line.strip()}
+    assert paths == {Path(settings["CACHE_PATH"]), Path(settings["OUTPUT_PATH"]),
+                     Path(settings["PATH"]) / "papers"}
     # A key unique to the run saves the cache every time; restore-keys finds the latest one.
     assert "github.run_id" in cache["with"]["key"]
     prefix = cache["with"]["restore-keys"].strip()
     assert cache["with"]["key"].startswith(prefix)
     # Whatever changes what a reader returns must start a fresh cache, never reuse a stale one.
     for source in ("pelicanconf.py", "publishconf.py", "plugins/**", "paperarchive/**",
-                   "requirements/constraints.txt"):
+                   "theme/**", "requirements/constraints.txt"):
         assert f"'{source}'" in prefix, source
 
 

@@ -125,6 +125,7 @@ class Manifest:
     pages: dict[str, Record] = field(default_factory=dict)
     static: list[str] = field(default_factory=list)
     parts: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # the build's rendered/skipped/removed
 
 
 def manifest_path(settings: Mapping[str, Any]) -> Path:
@@ -165,7 +166,8 @@ def save_manifest(settings: Mapping[str, Any], manifest: Manifest) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"format": MANIFEST_FORMAT, "output": manifest.output, "site": manifest.site,
             "pages": {name: record.to_json() for name, record in sorted(manifest.pages.items())},
-            "static": sorted(manifest.static), "parts": manifest.parts}
+            "static": sorted(manifest.static), "parts": manifest.parts,
+            "last_build": manifest.counts}
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -293,8 +295,9 @@ class Build:
         log.info("archive_writer: %d pages rendered, %d unchanged and skipped, %d stale files "
                  "removed", self.rendered, self.skipped, removed)
         if self.settings.get("CACHE_CONTENT", True):
+            counts = {"rendered": self.rendered, "skipped": self.skipped, "removed": removed}
             save_manifest(self.settings, Manifest(self.output, self.site, self.pages, static,
-                                                  self.parts))
+                                                  self.parts, counts))
 
     def _prune(self, folder: str) -> None:
         while folder != self.output and folder.startswith(self.output + os.sep):
