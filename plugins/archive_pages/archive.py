@@ -157,12 +157,20 @@ def _count(value: str, key: str, paper_id: str) -> int:
                            field=key) from None
 
 
+# A few dozen topics, each on thousands of papers: one (frozen, shared) Topic per header value.
+_TOPICS: dict[str, Topic] = {}
+
+
 def _topic(value: str, paper_id: str) -> Topic:
+    topic = _TOPICS.get(value)
+    if topic is not None:
+        return topic
     slug, _, name = value.partition(" ")
     if not slug or not name.strip():
         raise ListingError(f"expected '<slug> <Name>', got {value!r}", paper=paper_id,
                            field="Topic")
-    return Topic(slug=slug, name=name.strip())
+    topic = _TOPICS[value] = Topic(slug=slug, name=name.strip())
+    return topic
 
 
 # --- Grouping --------------------------------------------------------------------------------

@@ -155,8 +155,8 @@ class Fingerprinter:
             if len(value) > MEMO_LENGTH:
                 return self._remembered(value, lambda: digest(tuple(map(self.value, value))))
             return tuple(self.value(item) for item in value)
-        if is_entry(value):
-            return self._remembered(value, lambda: self.entry(value))
+        if is_entry(value):  # digested once: list pages repeat the same papers many times
+            return self._remembered(value, lambda: digest(self.entry(value)))
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             return self._remembered(value, lambda: (type(value).__qualname__, tuple(
                 self.value(getattr(value, f.name)) for f in dataclasses.fields(value))))
