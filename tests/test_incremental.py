@@ -294,3 +294,52 @@ def test_a_build_killed_part_way_leaves_nothing_wrong_for_the_next(base, tmp_pat
     assert rendered == 9 and skipped == pages_of(output) - 9
     assert not list(output.rglob("*.tmp"))
     assert_same_site(output, base / "output")
+
+
+# --- what the page digests cover --------------------------------------------------------------
+
+# What archive_writer's fingerprint takes from a paper article (plugins/archive_writer/
+# fingerprint.py): a page's own `article` and any article in a list, and a neighbour in the
+# related lists (`other`). A template that reads anything else from them would not be
+# re-rendered when that changes: this test fails first, and the fingerprint must grow.
+ARTICLE_READS = {"paper", "listing_day", "topics", "url", "more_from_day", "more_on_topic"}
+NEIGHBOUR_READS = {"url", "paper", "listing_day"}
+NEIGHBOUR_PAPER_READS = {"id", "title", "upvotes"}
+
+
+def attribute_chains(names: set[str]) -> set[tuple[str, ...]]:
+    """Every `name.a.b` the theme's templates read, for `name` in `names`, as (name, a, b)."""
+    from jinja2 import Environment, nodes
+
+    environment = Environment()
+    chains = set()
+    for template in sorted((REPO / "theme" / "templates").rglob("*.html")):
+        tree = environment.parse(template.read_text(encoding="utf-8"))
+        inner = {id(node.node) for node in tree.find_all(nodes.Getattr)}
+        for node in tree.find_all(nodes.Getattr):
+            if id(node) in inner:
+                continue  # part of a longer chain
+            chain = [node.attr]
+            base = node.node
+            while isinstance(base, nodes.Getattr):
+                chain.insert(0, base.attr)
+                base = base.node
+            if isinstance(base, nodes.Name) and base.name in names:
+                chains.add((base.name, *chain))
+        for node in tree.find_all(nodes.Filter):  # a filter given the whole article
+            if isinstance(node.node, nodes.Name) and node.node.name in names:
+                chains.add((node.node.name, f"|{node.name}"))
+    return chains
+
+
+def test_templates_read_only_what_the_page_digest_covers():
+    chains = attribute_chains({"article", "other"})
+    assert ("article", "paper") in {c[:2] for c in chains}  # the scan finds real reads
+    assert ("other", "paper", "title") in chains
+    for chain in chains:
+        if chain[0] == "article":
+            assert chain[1] in ARTICLE_READS, chain
+        else:
+            assert chain[1] in NEIGHBOUR_READS, chain
+            if chain[1] == "paper":
+                assert len(chain) > 2 and chain[2] in NEIGHBOUR_PAPER_READS, chain
