@@ -247,6 +247,17 @@ def test_a_build_started_without_a_manifest_starts_from_a_clean_output(base, tmp
     assert skipped == 0 and rendered == pages_of(rebuilt)
 
 
+def test_a_build_that_empties_the_output_folder_leaves_no_manifest(base, tmp_path):
+    """`pelican -d` (DELETE_OUTPUT_DIRECTORY): the next build cannot trust the old manifest."""
+    workdir = copy_build(base, tmp_path / "build")
+    manifest = workdir / "cache" / "archive_writer" / "manifest.json"
+    build_site(workdir / "listings", workdir,
+               settings={**NO_SEARCH, "DELETE_OUTPUT_DIRECTORY": True})
+    assert not manifest.exists()
+    rendered, skipped, _removed = rebuild_and_compare(workdir, tmp_path)
+    assert skipped == 0 and rendered == pages_of(workdir / "output") and manifest.exists()
+
+
 # Runs Pelican with page writing stopped (SIGKILL) after the ninth page is complete, as in
 # tests/test_interrupted.py.
 PAGE_WRAPPER = """

@@ -428,7 +428,13 @@ def get_writer(_pelican: object) -> type[Writer]:
 
 
 def prepare(pelican: Any) -> None:
-    """`initialized`: read the last manifest, clean a fresh build's output, drop temp files."""
+    """`initialized`: read the last manifest, clean a fresh build's output, drop temp files.
+
+    With `DELETE_OUTPUT_DIRECTORY` on, Pelican empties output/ and this build keeps no
+    manifest: the old one is removed, since it no longer describes what output/ will hold."""
+    if not incremental(pelican.settings):
+        manifest_path(pelican.settings).unlink(missing_ok=True)
+        return
     _build_for(pelican.settings, pelican.output_path)
 
 
