@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, TemplateNotFound, meta
+from jinja2 import Environment, TemplateError, TemplateNotFound, meta
 
 # Bumped whenever the digests' composition changes, so old manifests never match.
 FORMAT = 1
@@ -118,8 +118,11 @@ def template_globals(environment: Environment, name: str) -> frozenset[str] | No
             source = environment.loader.get_source(environment, current)[0]
         except TemplateNotFound:  # a missing optional include (`ignore missing`) reads nothing
             continue
-        tree = environment.parse(source)
-        found |= meta.find_undeclared_variables(tree)
+        try:
+            tree = environment.parse(source)
+            found |= meta.find_undeclared_variables(tree)
+        except TemplateError:
+            return None  # rendering will report it; nothing is skipped meanwhile
         for referenced in meta.find_referenced_templates(tree):
             if referenced is None:
                 return None
