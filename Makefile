@@ -76,7 +76,7 @@ lighthouse: $(VENV)/.test-installed node_modules/.installed ## Lighthouse scores
 	@test -f $(OUTPUT)/index.html || $(MAKE) html
 	$(BIN)/python scripts/lighthouse.py --output $(OUTPUT) --reports lighthouse
 
-clean: ## Remove build products (output/, cache/, content/papers/)
+clean: ## Remove build products (output/, cache/, content/papers/): the next build renders every page
 	rm -rf $(OUTPUT) cache $(PAPERS)
 
 distclean: clean ## Also remove the virtualenv
