@@ -314,7 +314,7 @@ def test_a_build_killed_part_way_leaves_nothing_wrong_for_the_next(base, tmp_pat
 # related lists (`other`). A template that reads anything else from them would not be
 # re-rendered when that changes: this test fails first, and the fingerprint must grow.
 ARTICLE_READS = {"paper", "listing_day", "topics", "url", "more_from_day", "more_on_topic"}
-NEIGHBOUR_READS = {"url", "paper", "listing_day"}
+NEIGHBOUR_READS = {"url", "slug", "paper", "listing_day"}
 NEIGHBOUR_PAPER_READS = {"id", "title", "upvotes"}
 
 

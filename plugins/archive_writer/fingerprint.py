@@ -14,7 +14,7 @@ dataclasses field by field (the archive's days, months, groups, pages, papers), 
 article (anything with `paper` and `listing_day`) as exactly what a list shows of it: its URL,
 paper, listing day and topics. The page's own `article` also brings its related lists
 (`more_from_day`, `more_on_topic` from archive_related), digested as the paper page shows
-them: each neighbour's URL, id, title, upvotes and listing day. A value of any other type
+them: each neighbour's URL, slug, id, title, upvotes and listing day. A value of any other type
 cannot be fingerprinted, and its page is always rendered.
 
 It leaves deciding what to skip, and the manifest, to `archive_writer`.
@@ -187,5 +187,5 @@ class Fingerprinter:
     @staticmethod
     def neighbour(other: Any) -> Any:
         paper = other.paper
-        return (str(other.url), paper.id, paper.title, paper.upvotes,
-                other.listing_day.isoformat())
+        return (str(other.url), str(getattr(other, "slug", "")), paper.id, paper.title,
+                paper.upvotes, other.listing_day.isoformat())
