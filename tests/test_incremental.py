@@ -189,7 +189,8 @@ def test_an_edited_template_renders_every_page(base, tmp_path):
     workdir = copy_build(base, tmp_path / "build")
     theme = shutil.copytree(REPO / "theme", tmp_path / "theme")
     footer = theme / "templates" / "partials" / "site_footer.html"
-    footer.write_text(footer.read_text(encoding="utf-8").replace("Every day", "All days"),
+    footer.write_text(footer.read_text(encoding="utf-8").replace("</footer>",
+                                                                  "<p>All days</p></footer>"),
                       encoding="utf-8")
     rendered, skipped, removed = rebuild_and_compare(workdir, tmp_path,
                                                      settings={"THEME": str(theme)})
@@ -285,7 +286,8 @@ def test_a_build_killed_part_way_leaves_nothing_wrong_for_the_next(base, tmp_pat
     workdir = copy_build(base, tmp_path / "build")
     theme = shutil.copytree(REPO / "theme", tmp_path / "theme")
     footer = theme / "templates" / "partials" / "site_footer.html"
-    footer.write_text(footer.read_text(encoding="utf-8").replace("Every day", "All days"),
+    footer.write_text(footer.read_text(encoding="utf-8").replace("</footer>",
+                                                                  "<p>All days</p></footer>"),
                       encoding="utf-8")
     settings = workdir / "testconf.py"
     original = settings.read_text(encoding="utf-8")
