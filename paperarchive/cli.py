@@ -117,6 +117,8 @@ def _write_merged(root: Path, result: MergeResult, paths: dict[dt.date, Path],
     rather than kept as an empty page. `index` learns what each file now holds.
     """
     outcomes = []
+    texts = iter(listing_io.dump_listings([listing for listing in result.listings
+                                           if listing.papers]))
     for listing in result.listings:
         path = paths.get(listing.date) or listing_io.listing_path(root, listing.date)
         if not listing.papers:
@@ -126,7 +128,7 @@ def _write_merged(root: Path, result: MergeResult, paths: dict[dt.date, Path],
             if index is not None:
                 index.forget(path)
             continue
-        text = listing_io.dump_listing(listing)
+        text = next(texts)
         changed = listing_io.write_atomic(path, text)
         if index is not None:
             index.record(path, text, listing)

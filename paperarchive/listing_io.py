@@ -12,7 +12,8 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -159,6 +160,21 @@ def dump_listing(listing: Listing) -> str:
         default_flow_style=False,
         width=100,
     )
+
+
+# Below this many listings, starting worker processes costs more than dumping saves.
+PARALLEL_DUMP_THRESHOLD = 64
+
+
+def dump_listings(listings: Sequence[Listing], workers: int | None = None) -> list[str]:
+    """`dump_listing` of each listing, on `workers` processes (default: one per CPU) when
+    there are many: PyYAML's emitter is pure Python and was most of a full import's time.
+    Same text either way (dumping is a pure function)."""
+    workers = workers or os.cpu_count() or 1
+    if len(listings) < PARALLEL_DUMP_THRESHOLD or workers < 2:
+        return [dump_listing(listing) for listing in listings]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(dump_listing, listings, chunksize=32))
 
 
 def write_atomic(path: Path, text: str, *, durable: bool = True) -> bool:

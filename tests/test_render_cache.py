@@ -6,6 +6,7 @@ taxonomy. Errors still name the file and the field."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import os
 import shutil
@@ -263,3 +264,17 @@ def test_a_corrupt_index_is_ignored_by_the_import(tmp_path, capsys):
     reference = tmp_path / "reference"
     assert _import(reference, None, *days) == 0
     assert snapshot(listings) == snapshot(reference)
+
+
+def test_listings_dumped_on_several_processes_are_the_serial_bytes():
+    from paperarchive.synthetic import SyntheticSpec, generate_listings
+
+    papers = [paper for listing in generate_listings(SyntheticSpec(papers=150, seed=3),
+                                                     ["topic a", "topic b"])
+              for paper in listing.papers]
+    start = dt.date(2026, 1, 1)
+    many = [Listing(date=start + dt.timedelta(days=n), papers=tuple(papers[2 * n:2 * n + 2]))
+            for n in range(len(papers) // 2)]
+    assert len(many) >= listing_io.PARALLEL_DUMP_THRESHOLD
+    assert listing_io.dump_listings(many, workers=2) == [listing_io.dump_listing(listing)
+                                                         for listing in many]
