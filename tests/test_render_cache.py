@@ -151,6 +151,20 @@ def test_a_broken_parsed_listing_is_ignored_with_a_warning(site, tmp_path, capsy
     assert f"{pickles[0]}: ignoring a" in capsys.readouterr().err
 
 
+def test_an_index_written_by_other_code_is_not_trusted(site):
+    listings, _papers, cache = site
+    path = cache / "listings.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    files = list(listings.rglob("*.yaml"))
+    trusted = ListingIndex.load(path)
+    assert len(list(trusted.scan(listings))) == trusted.hits == len(files)
+    data["code"] = "0" * 64
+    path.write_text(json.dumps(data), encoding="utf-8")
+    other = ListingIndex.load(path)
+    assert len(list(other.scan(listings))) == other.misses == len(files)
+    assert other.hits == 0
+
+
 def test_a_taxonomy_change_renders_the_new_topics(site, tmp_path):
     listings, papers, cache = site
     taxonomy = tmp_path / "taxonomy.yaml"
