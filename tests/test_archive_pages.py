@@ -225,7 +225,8 @@ def theme_environment() -> Environment:
 def list_articles() -> list[Article]:
     papers = [
         Paper(id="2606.00003", title=r"Fast <Attention> in $O(n \log n)$ & more",
-              authors=("Ann O'Neil", "Bo <b>", "Cy"), abstract="x", upvotes=1234,
+              authors=("Ann O'Neil", "Bo <b>", "Cy", "Di", "Ed"), abstract="x",
+              upvotes=1234,
               organization=Organization("acme", "Acme & Co")),
         Paper(id="2606.00002", title="Solo", authors=("Dee",), abstract="x", upvotes=0),
         Paper(id="copied-page-paper", title="No names", authors=(), author_count=4,
@@ -270,3 +271,23 @@ def test_rows_show_first_author_organisation_and_upvotes_under_their_day():
     assert [li.xpath("string(p)") for li in rows] == [
         "Ann O'Neil et al. · Acme & Co · 1,234 upvotes", "Dee · 0 upvotes", "4 authors",
         "Eve et al. · zeta · 1 upvote"]
+
+
+def test_day_cards_show_authors_counts_day_and_topic_links():
+    articles = list_articles()
+    rendered = theme_environment().get_template("partials/paper_list.html").render(
+        SITEURL="../../..", papers=articles, card_memo=call_card)
+    cards = lxml.html.fragment_fromstring(rendered, create_parent="div").xpath(
+        "./ol[@class='paper-list']/li/article")
+    facts = [[" ".join(span.text_content().split())
+              for span in card.xpath("./p[@class='paper-meta']/*")] for card in cards]
+    assert facts == [
+        ["Ann O'Neil, Bo <b>, Cy and 2 more", "Acme & Co", "Jun 5, 2026", "1,234 upvotes"],
+        ["Dee", "Jun 5, 2026", "0 upvotes"],
+        ["4 authors", "Jun 3, 2026"],
+        ["Eve, Fay", "zeta", "May 29, 2026", "1 upvote"],
+    ]
+    assert cards[0].xpath(".//time/@datetime") == ["2026-06-05"]
+    assert cards[0].xpath(".//a[@class='paper-day']/@href") == ["../../../2026/06/05/"]
+    assert cards[0].xpath(".//ul[@class='topic-list']//a/@href") == [
+        "../../../tags/large-language-models/"]
