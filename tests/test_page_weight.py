@@ -60,6 +60,8 @@ def test_paper_head_says_each_thing_once(built_site: Path, site_page):
         assert len(description) <= 161
         if abstract:  # the opening words (math reads differently as MathML and as text)
             assert abstract.split()[:2] == description.split()[:2], path
+        # X reads og:image; only the card type is its own tag.
+        assert page.xpath("//meta[starts-with(@name, 'twitter:')]/@name") == ["twitter:card"]
         # og:site_name names the site; og:title is the paper's title alone.
         [og_title] = page.xpath("//meta[@property='og:title']/@content")
         assert page.xpath("string(//title)") == f"{og_title} · Daily Papers Archive"
