@@ -356,3 +356,34 @@ def test_templates_read_only_what_the_page_digest_covers():
             assert chain[1] in NEIGHBOUR_READS, chain
             if chain[1] == "paper":
                 assert len(chain) > 2 and chain[2] in NEIGHBOUR_PAPER_READS, chain
+
+
+def test_papers_from_the_entry_cache_equal_papers_read_afresh(base, tmp_path):
+    from archive_pages import archive
+    from archive_pages.plugin import EntryCache
+    from archive_reader.archive_reader import parse_generated
+
+    settings = {"CACHE_PATH": str(tmp_path), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    sources = sorted((base / "content" / "papers").rglob("*.md"))
+    assert sources
+    metadata = {}
+    for source in sources:
+        values, _html = parse_generated(source.read_text(encoding="utf-8"))
+        metadata[str(source)] = {k: v[0] if len(v) == 1 else v for k, v in values.items()}
+    first = EntryCache.load(settings)
+    fresh = {path: first.entry(meta, path) for path, meta in metadata.items()}
+    first.save()
+    second = EntryCache.load(settings)
+    cached = {path: second.entry(meta, path) for path, meta in metadata.items()}
+    assert second.misses == 0 and cached == fresh
+    assert fresh == {path: archive.entry_from_metadata(meta, path)
+                     for path, meta in metadata.items()}
+    # A changed file (new mtime) is read afresh.
+    probe = shutil.copy2(sources[0], tmp_path / "probe.md")
+    third = EntryCache.load(settings)
+    third.entry(metadata[str(sources[0])], str(probe))
+    third.save()
+    Path(probe).touch()
+    fourth = EntryCache.load(settings)
+    fourth.entry(metadata[str(sources[0])], str(probe))
+    assert fourth.misses == 1

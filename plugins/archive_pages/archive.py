@@ -161,6 +161,11 @@ def _count(value: str, key: str, paper_id: str) -> int:
 _TOPICS: dict[str, Topic] = {}
 
 
+def cached_topic(slug: str, name: str) -> Topic:
+    """The shared Topic for a slug and name already checked by `_topic`."""
+    return _topic(f"{slug} {name}", "")
+
+
 def _topic(value: str, paper_id: str) -> Topic:
     topic = _TOPICS.get(value)
     if topic is not None:

@@ -336,6 +336,7 @@ class AtomicWriter(Writer):
         self.fingerprints = fingerprint.Fingerprinter()
         self._globals: dict[str, frozenset[str] | None] = {}
         self._digests: dict[str, str | None] = {}
+        self._shared_memo: dict[str, tuple[Any, Any, list[Any]]] = {}
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -402,6 +403,20 @@ class AtomicWriter(Writer):
             self._globals[name] = fingerprint.template_globals(template.environment, name)
         return self._globals[name]
 
+    def _shared(self, name: str, used: frozenset[str], context: Mapping[str, Any],
+                kwargs: Mapping[str, Any]) -> Any:
+        """The context globals a template reads, digested once while they stay the same
+        objects (they are settings and whole-site values, fixed while pages are written)."""
+        keys = tuple(sorted(key for key in used if key not in kwargs and key in context
+                            and key not in ("localsiteurl", "output_file")))
+        identity = (keys, tuple(id(context[key]) for key in keys))
+        cached = self._shared_memo.get(name)
+        if cached is not None and cached[0] == identity:
+            return cached[1]
+        shared = tuple((key, self.fingerprints.value(context[key])) for key in keys)
+        self._shared_memo[name] = (identity, shared, [context[key] for key in keys])
+        return shared
+
     def _page_digest(self, name: str, template: Any, context: Mapping[str, Any],
                      relative_urls: bool, kwargs: Mapping[str, Any]) -> str | None:
         """What this page is rendered from, or None when that cannot be known."""
@@ -413,9 +428,7 @@ class AtomicWriter(Writer):
             own = tuple(sorted(
                 (key, values.page_article(value) if key == "article" else values.value(value))
                 for key, value in kwargs.items() if key in used))
-            shared = tuple(sorted((key, values.value(context[key]))
-                                  for key in used if key not in kwargs and key in context
-                                  and key not in ("localsiteurl", "output_file")))
+            shared = self._shared(template.name, used, context, kwargs)
         except fingerprint.Unfingerprintable as exc:
             log.debug("archive_writer: %s is always rendered (%s)", name, exc)
             return None

@@ -34,6 +34,8 @@ from typing import Any
 
 from jinja2 import Environment, TemplateError, TemplateNotFound, meta
 
+from paperarchive.model import Organization, Paper, Topic
+
 # Bumped whenever the digests' composition changes, so old manifests never match.
 FORMAT = 1
 # Where things are, not what pages say: a build moved to another folder (another CI runner
@@ -41,6 +43,12 @@ FORMAT = 1
 LOCATIONS = frozenset({"PATH", "OUTPUT_PATH", "CACHE_PATH", "THEME", "PLUGIN_PATHS"})
 # Sequences longer than this are digested once per build (by identity) and reused.
 MEMO_LENGTH = 32
+
+
+# The listing model's frozen dataclasses hold only str, int, date, None, tuples of str and
+# each other, so their generated repr is a complete, stable fingerprint (and much faster than
+# walking their fields).
+PLAIN_RECORDS = frozenset({Paper, Topic, Organization})
 
 
 class Unfingerprintable(TypeError):
@@ -160,6 +168,8 @@ class Fingerprinter:
             return tuple(self.value(item) for item in value)
         if is_entry(value):  # digested once: list pages repeat the same papers many times
             return self._remembered(value, lambda: digest(self.entry(value)))
+        if type(value) in PLAIN_RECORDS:  # frozen, plain fields: their repr says it all
+            return self._remembered(value, lambda: repr(value))
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             return self._remembered(value, lambda: (type(value).__qualname__, tuple(
                 self.value(getattr(value, f.name)) for f in dataclasses.fields(value))))
