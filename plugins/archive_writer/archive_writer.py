@@ -210,6 +210,7 @@ class Build:
     def __init__(self, settings: Mapping[str, Any], output_path: str) -> None:
         self.settings = settings
         self.output = os.path.realpath(output_path)
+        self.prefix = os.path.abspath(output_path) + os.sep  # how the writer names files
         self.previous = load_manifest(settings, self.output)
         self.parts = fingerprint.site_parts(settings, code_roots(settings))
         self.site = fingerprint.digest(sorted(self.parts.items()))
@@ -241,7 +242,9 @@ class Build:
                     os.remove(path)
 
     def relative(self, path: str) -> str:
-        return os.path.relpath(path, self.output).replace(os.sep, "/")
+        if path.startswith(self.prefix):  # the usual case, without relpath's normalising
+            return path[len(self.prefix):].replace(os.sep, "/")
+        return os.path.relpath(os.path.realpath(path), self.output).replace(os.sep, "/")
 
     def unchanged(self, name: str, digest: str) -> Record | None:
         """The previous record of `name` when its file still holds the page of `digest`."""
