@@ -169,7 +169,7 @@ class Fingerprinter:
         if is_entry(value):  # digested once: list pages repeat the same papers many times
             return self._remembered(value, lambda: digest(self.entry(value)))
         if type(value) in PLAIN_RECORDS:  # frozen, plain fields: their repr says it all
-            return self._remembered(value, lambda: repr(value))
+            return repr(value)  # (not remembered: a paper is digested once, in its entry)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             return self._remembered(value, lambda: (type(value).__qualname__, tuple(
                 self.value(getattr(value, f.name)) for f in dataclasses.fields(value))))
