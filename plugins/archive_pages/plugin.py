@@ -141,11 +141,14 @@ class EntryCache:
         if self.path is None or (not self.misses and self.new.keys() == self.old.keys()):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in self.path.parent.glob(".entries.*.tmp"):  # from a killed build
+            leftover.unlink(missing_ok=True)
+        data = pickle.dumps({"format": self.FORMAT, "entries": self.new},
+                            protocol=pickle.HIGHEST_PROTOCOL)
         fd, temp = tempfile.mkstemp(prefix=".entries.", suffix=".tmp", dir=self.path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"format": self.FORMAT, "entries": self.new}, handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(data)
             os.replace(temp, self.path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
