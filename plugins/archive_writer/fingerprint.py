@@ -164,8 +164,8 @@ class Fingerprinter:
             return (type(value).__name__, value.isoformat())
         if isinstance(value, (list, tuple)):
             if len(value) > MEMO_LENGTH:
-                return self._remembered(value, lambda: digest(tuple(map(self.value, value))))
-            return tuple(self.value(item) for item in value)
+                return self._remembered(value, lambda: digest(self._items(value)))
+            return self._items(value)
         if is_entry(value):  # digested once: list pages repeat the same papers many times
             return self._remembered(value, lambda: digest(self.entry(value)))
         if type(value) in PLAIN_RECORDS:  # frozen, plain fields: their repr says it all
@@ -178,6 +178,16 @@ class Fingerprinter:
         if isinstance(value, (set, frozenset)):
             return tuple(sorted(repr(self.value(item)) for item in value))
         raise Unfingerprintable(type(value).__qualname__)
+
+    def _items(self, values: Any) -> tuple[Any, ...]:
+        """A sequence's fingerprints; the papers of a list page are mostly remembered already,
+        so those are looked up directly (list pages hold hundreds of thousands of them)."""
+        memo = self._memo
+        parts = []
+        for item in values:
+            hit = memo.get(id(item))
+            parts.append(hit[1] if hit is not None and hit[0] is item else self.value(item))
+        return tuple(parts)
 
     def entry(self, article: Any) -> Any:
         """A paper article as a list shows it."""
