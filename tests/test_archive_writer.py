@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import stat
 
+import jinja2
 import pytest
 from archive_writer.archive_writer import AtomicWriter
 from pelican.settings import DEFAULT_CONFIG
@@ -105,3 +106,77 @@ def test_an_unreadable_manifest_is_a_warning_and_a_fresh_start(tmp_path, caplog)
     (tmp_path / MANIFEST).write_text('{"format": 1, "output": "/out", "pages": {"a": [1]}}')
     assert load_manifest(settings, "/out") is None
     assert "unreadable" in caplog.text and str(tmp_path / MANIFEST) in caplog.text
+
+
+# --- paper pages written by several processes -------------------------------------------------
+
+class Paper:
+    def __init__(self, title: str) -> None:
+        self.title = title
+
+    @property
+    def heading(self) -> str:
+        if self.title == "boom":
+            raise ZeroDivisionError("a template error in paper 'boom'")
+        return self.title.upper()
+
+
+def parallel_writer(tmp_path, processes: int, batch: int = 1) -> AtomicWriter:
+    settings = {**DEFAULT_CONFIG, "ARCHIVE_WRITER": {"processes": processes, "batch": batch}}
+    return AtomicWriter(str(tmp_path), settings=settings)
+
+
+def write_papers(writer: AtomicWriter, titles: list[str]) -> None:
+    template = jinja2.Environment(autoescape=True).from_string("<h1>{{ article.heading }}</h1>")
+    for number, title in enumerate(titles):
+        writer.write_file(f"papers/{number}/index.html", template, {}, article=Paper(title))
+
+
+def test_paper_pages_written_by_several_processes_are_all_there_and_known(tmp_path):
+    titles = [f"paper {n}" for n in range(7)]
+    writer = parallel_writer(tmp_path, processes=3)
+    write_papers(writer, titles)
+    assert not (tmp_path / "papers").exists()  # collected, not written yet
+    writer.flush()
+    for number, title in enumerate(titles):
+        page = tmp_path / "papers" / str(number) / "index.html"
+        assert page.read_text(encoding="utf-8") == f"<h1>{title.upper()}</h1>"
+    # Pelican's record of written files covers the children's pages too: a second write of
+    # one of them is refused as it would be in a single process.
+    with pytest.raises(FileOverwriteFailedError):
+        writer._open_w(str(tmp_path / "papers" / "5" / "index.html"), "utf-8")
+
+
+def test_another_page_is_written_after_the_collected_paper_pages(tmp_path):
+    writer = parallel_writer(tmp_path, processes=2)
+    write_papers(writer, ["a", "b", "c"])
+    template = jinja2.Environment().from_string("index")
+    writer.write_file("index.html", template, {})
+    assert sorted(p.name for p in (tmp_path / "papers").iterdir()) == ["0", "1", "2"]
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == "index"
+
+
+def test_a_template_error_in_a_child_process_fails_the_build_with_its_traceback(tmp_path):
+    writer = parallel_writer(tmp_path, processes=2)
+    write_papers(writer, ["fine", "boom", "fine too", "also fine"])  # "boom" goes to the child
+    with pytest.raises(RuntimeError, match=r"(?s)writing paper pages failed.*ZeroDivisionError"
+                                           r".*a template error in paper 'boom'"):
+        writer.flush()
+    assert (tmp_path / "papers" / "0" / "index.html").exists()  # the parent's share
+
+
+def test_too_few_pages_per_process_stay_in_this_process(tmp_path, monkeypatch):
+    def no_fork():
+        raise AssertionError("forked for 3 pages with a batch of 500")
+
+    monkeypatch.setattr("os.fork", no_fork)
+    writer = parallel_writer(tmp_path, processes=2, batch=500)
+    write_papers(writer, ["a", "b", "c"])
+    writer.flush()
+    assert len(list((tmp_path / "papers").iterdir())) == 3
+
+
+@pytest.mark.parametrize("value", [{"processes": -1}, {"batch": "10"}, {"threads": 2}, [1]])
+def test_bad_archive_writer_settings_name_the_key(tmp_path, value):
+    with pytest.raises(ValueError, match="ARCHIVE_WRITER"):
+        AtomicWriter(str(tmp_path), settings={**DEFAULT_CONFIG, "ARCHIVE_WRITER": value})

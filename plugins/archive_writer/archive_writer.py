@@ -24,6 +24,14 @@ another output folder, a damaged manifest): that one starts from an empty output
 (`pagefind_index` owns it). A build killed part-way leaves the old manifest: pages it rewrote
 no longer match their recorded mtime and bytes, so the next build renders them again.
 
+Parallel: paper pages are the bulk of a build and independent of one another, so their
+`write_file` calls are collected and, once the last one is in (before any other page is
+written), split between forked processes, one per usable CPU (`ARCHIVE_WRITER["processes"]`),
+each rendering every n-th page; the parent merges the children's manifest records. Fewer pages
+than `ARCHIVE_WRITER["batch"]` per process, no `os.fork`, or a plugin listening to
+`content_written` (it would hear the children's pages in the wrong process) keep it in one
+process. A child that fails fails the build with its traceback.
+
 One info line per build says how many pages were rendered, skipped and removed.
 
 It leaves our other writers alone: listings, Markdown, feeds and the sitemap use
@@ -37,8 +45,10 @@ import json
 import logging
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Mapping
+import traceback
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -57,6 +67,36 @@ TEMP_DIR = ".writing"  # under the output folder; emptied at the start of each b
 MANIFEST = Path("archive_writer") / "manifest.json"  # under CACHE_PATH
 MANIFEST_FORMAT = 1
 _ROOT = Path(__file__).resolve().parents[2]
+DEFAULTS: dict[str, int] = {
+    "processes": 0,  # processes that render paper pages; 0: one per usable CPU
+    "batch": 500,  # fewer paper pages than this per process: render them in this process
+}
+
+
+def writer_settings(settings: Mapping[str, Any]) -> dict[str, int]:
+    """`ARCHIVE_WRITER` merged over the defaults, validated; errors name the key."""
+    given = settings.get("ARCHIVE_WRITER") or {}
+    if not isinstance(given, Mapping):
+        raise ValueError(f"ARCHIVE_WRITER: expected a dict, got {type(given).__name__}")
+    unknown = sorted(set(given) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(f"ARCHIVE_WRITER: unknown key(s) {', '.join(map(str, unknown))}; "
+                         f"known: {', '.join(DEFAULTS)}")
+    merged = {**DEFAULTS, **given}
+    for key, value in merged.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"ARCHIVE_WRITER[{key!r}]: expected a whole number >= 0, "
+                             f"got {value!r}")
+    if merged["processes"] == 0:
+        merged["processes"] = usable_cpus()
+    return merged
+
+
+def usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def content_hash(data: bytes) -> str:
@@ -340,6 +380,8 @@ class AtomicWriter(Writer):
         self._globals: dict[str, frozenset[str] | None] = {}
         self._digests: dict[str, str | None] = {}
         self._shared_memo: dict[str, tuple[Any, Any, list[Any]]] = {}
+        self.options = writer_settings(self.settings)
+        self._pending: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -363,6 +405,22 @@ class AtomicWriter(Writer):
         self.build.rendered += 1
 
     def write_file(self, name: Any, template: Any, context: dict[str, Any],
+                   relative_urls: bool = False, paginated: Any = None,
+                   template_name: str | None = None, override_output: bool = False,
+                   url: str | None = None, **kwargs: Any) -> None:
+        arguments = (name, template, context, relative_urls, paginated, template_name,
+                     override_output, url)
+        if name and "article" in kwargs and not override_output \
+                and self.options["processes"] > 1:
+            # A paper page: kept for `flush`, which renders the lot on every CPU.
+            self._pending.append((arguments, kwargs))
+            return None
+        # Any other page is written after every page collected so far, as Pelican orders them
+        # (and its rules for a file written twice see them all).
+        self.flush()
+        return self._write_now(*arguments, **kwargs)
+
+    def _write_now(self, name: Any, template: Any, context: dict[str, Any],
                    relative_urls: bool = False, paginated: Any = None,
                    template_name: str | None = None, override_output: bool = False,
                    url: str | None = None, **kwargs: Any) -> None:
@@ -397,6 +455,96 @@ class AtomicWriter(Writer):
             local.update(kwargs)
             signals.content_written.send(path, context=local)
         return None
+
+    # --- paper pages on every CPU -----------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write the collected paper pages: split between forked processes when worth it."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        processes = min(self.options["processes"],
+                        len(pending) // max(self.options["batch"], 1))
+        if processes <= 1 or not hasattr(os, "fork") or signals.content_written.receivers:
+            for arguments, kwargs in pending:
+                self._write_now(*arguments, **kwargs)
+            return
+        shares = [pending[start::processes] for start in range(processes)]
+        children: list[tuple[int, int]] = []
+        try:
+            for share in shares[1:]:
+                children.append(self._fork(share))
+            for arguments, kwargs in shares[0]:
+                self._write_now(*arguments, **kwargs)
+            for share in shares[1:]:
+                pid, reader = children.pop(0)  # _collect closes and reaps it, come what may
+                self._merge(share, self._collect(pid, reader))
+        finally:
+            for pid, reader in children:  # this process failed: stop the others
+                os.close(reader)
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                    os.waitpid(pid, 0)
+                except (ProcessLookupError, ChildProcessError):
+                    pass
+        log.info("archive_writer: %d paper pages written by %d processes", len(pending),
+                 processes)
+
+    def _fork(self, share: Sequence[tuple[tuple[Any, ...], dict[str, Any]]]) -> tuple[int, int]:
+        """Start a child that writes `share`; returns its pid and the read end of its pipe."""
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid:
+            os.close(writer)
+            return pid, reader
+        # The child: write the share, send back what the parent must know, never return.
+        status = 0
+        try:
+            os.close(reader)
+            build = self.build
+            if build is not None:
+                build.pages, build.rendered, build.skipped = {}, 0, 0
+            for arguments, kwargs in share:
+                self._write_now(*arguments, **kwargs)
+            result: Any = ["ok", None if build is None else {
+                "pages": {name: record.to_json() for name, record in build.pages.items()},
+                "rendered": build.rendered, "skipped": build.skipped}]
+        except BaseException as exc:  # reported to the parent, which raises it
+            status = 1
+            result = ["error", "".join(traceback.format_exception(exc))]
+        try:
+            with os.fdopen(writer, "wb") as out:
+                out.write(json.dumps(result).encode("utf-8"))
+        finally:
+            os._exit(status)
+
+    @staticmethod
+    def _collect(pid: int, reader: int) -> Any:
+        try:
+            with os.fdopen(reader, "rb") as source:
+                data = source.read()
+        finally:
+            _, status = os.waitpid(pid, 0)
+        if not data:
+            raise RuntimeError(f"archive_writer: the process writing paper pages ({pid}) "
+                               f"died without a word (wait status {status})")
+        kind, result = json.loads(data)
+        if kind != "ok":
+            raise RuntimeError(f"archive_writer: writing paper pages failed in process {pid}:"
+                               f"\n{result}")
+        return result
+
+    def _merge(self, share: Sequence[tuple[tuple[Any, ...], dict[str, Any]]],
+               result: Mapping[str, Any] | None) -> None:
+        """Take over a child's pages: Pelican's record of written files, the manifest's."""
+        for arguments, _kwargs in share:
+            self._written_files.add(sanitised_join(self.output_path, arguments[0]))
+        if self.build is None or result is None:
+            return
+        for name, record in result["pages"].items():
+            self.build.pages[name] = Record.from_json(record)
+        self.build.rendered += result["rendered"]
+        self.build.skipped += result["skipped"]
 
     # --- digests ----------------------------------------------------------------------------
 
@@ -454,6 +602,13 @@ def prepare(pelican: Any) -> None:
     _build_for(pelican.settings, pelican.output_path)
 
 
+def flush_papers(_generator: Any, writer: Any) -> None:
+    """`article_writer_finalized`: every paper page is written before anything that reads
+    them (the search index starts on this signal, after this receiver)."""
+    if isinstance(writer, AtomicWriter):
+        writer.flush()
+
+
 def finish(pelican: Any) -> None:
     """`finalized`: remove stale files and save the manifest."""
     build = _BUILDS.get(os.path.realpath(pelican.output_path))
@@ -465,6 +620,8 @@ def register() -> None:
     # `get_writer` is how Pelican lets a plugin supply the writer every generator uses.
     signals.get_writer.connect(get_writer)
     signals.initialized.connect(prepare)
+    # Before pagefind_index's receiver of the same signal (PLUGINS order).
+    signals.article_writer_finalized.connect(flush_papers)
     # Connected before archive_seo's and pagefind_index's (PLUGINS order), so the sitemap and
     # the search index never see a stale page.
     signals.finalized.connect(finish)
