@@ -1,5 +1,8 @@
 """sitemap.xml and robots.txt from a written site folder."""
 
+import json
+import os
+
 import pytest
 from lxml import etree
 
@@ -72,3 +75,48 @@ def test_robots_txt():
 def test_bad_settings_are_named(settings, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         read_options(settings)
+
+
+# --- the page cache: a rebuild opens only the pages written since the last walk --------------
+
+def sitemap_locs(folder):
+    tree = etree.parse(str(folder / "sitemap.xml"))
+    return [el.text for el in tree.iter(f"{SITEMAP_NS}loc")]
+
+
+def test_cached_walk_sees_new_changed_and_removed_pages(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache" / "pages.json"
+    write(site / "index.html")
+    write(site / "a" / "index.html")
+    write(site / "b" / "index.html")
+    assert write_seo_files(site, "https://x.org", SeoOptions(), cache) == 3
+    assert cache.exists()
+    (site / "a" / "index.html").unlink()
+    write(site / "b" / "index.html", '<meta name="robots" content="noindex"><title>b</title>')
+    write(site / "c" / "index.html")
+    assert write_seo_files(site, "https://x.org", SeoOptions(), cache) == 2
+    assert sitemap_locs(site) == ["https://x.org/", "https://x.org/c/"]
+
+
+def test_cached_walk_does_not_open_a_page_whose_size_and_mtime_are_unchanged(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "pages.json"
+    page = site / "a" / "index.html"
+    write(page, "<title>a page of some length</title>")
+    write_seo_files(site, "https://x.org", SeoOptions(), cache)
+    stat = page.stat()
+    page.write_text('<meta name="robots" content="noindex">'[: len(page.read_text())])
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert write_seo_files(site, "https://x.org", SeoOptions(), cache) == 1  # from the cache
+    assert write_seo_files(site, "https://x.org", SeoOptions()) == 0  # read: it is noindex
+
+
+@pytest.mark.parametrize("text", ["", "{", '{"format": 1, "pages": {"a.html": [1, 2]}}',
+                                  '{"format": 1, "pages": []}', '["x"]'])
+def test_an_unreadable_page_cache_is_ignored(tmp_path, text, caplog):
+    site, cache = tmp_path / "site", tmp_path / "pages.json"
+    write(site / "index.html")
+    write(site / "404.html", '<meta name="robots" content="noindex"><title>x</title>')
+    cache.write_text(text, encoding="utf-8")
+    assert write_seo_files(site, "https://x.org", SeoOptions(), cache) == 1
+    assert sitemap_locs(site) == ["https://x.org/"]
+    assert json.loads(cache.read_text(encoding="utf-8"))["format"] == 1

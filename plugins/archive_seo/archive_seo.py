@@ -4,8 +4,10 @@ Owns the `ARCHIVE_SEO` settings and both files. The sitemap is made from the HTM
 were actually written (one walk of the output folder after the build), so every generator's
 pages are in it (ours and Pelican's) without each one having to report its URLs; pages marked
 ``<meta name="robots" content="noindex">`` (the 404 page) and asset folders are left out.
-Output is sorted, so the same site gives the same bytes. It leaves per-page tags (title,
-canonical, OpenGraph, JSON-LD) to the theme's `partials/seo.html`.
+Output is sorted, so the same site gives the same bytes. What each page's head said is kept in
+`<CACHE_PATH>/archive_seo/pages.json` (size, mtime in ns, noindex or not), so a rebuild only
+opens the pages written since; an unreadable cache is ignored (every page is read again). It
+leaves per-page tags (title, canonical, OpenGraph, JSON-LD) to the theme's `partials/seo.html`.
 
 Settings (all optional)::
 
@@ -21,6 +23,7 @@ sitemap, and the log says so.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -39,6 +42,10 @@ DEFAULTS: dict[str, Any] = {"enabled": True, "exclude_dirs": ["pagefind", "theme
 NOINDEX_MARK = 'name="robots" content="noindex'
 # The marker is in <head>; reading the first few KB of each page is enough to find it.
 HEAD_BYTES = 8192
+CACHE_FILE = Path("archive_seo") / "pages.json"  # under CACHE_PATH
+CACHE_FORMAT = 1
+# What a page's head said, by output-relative path: [size, mtime_ns, noindex].
+PageCache = dict[str, list[Any]]
 
 
 class ArchiveSeoError(ValueError):
@@ -82,24 +89,61 @@ def page_url(site_url: str, relative: str) -> str:
     return f"{site_url.rstrip('/')}/{path}"
 
 
-def iter_pages(output: Path, options: SeoOptions) -> Iterator[str]:
-    """Output-relative paths of indexable HTML pages."""
+def iter_pages(output: Path, options: SeoOptions, known: PageCache | None = None,
+               seen: PageCache | None = None) -> Iterator[str]:
+    """Output-relative paths of indexable HTML pages.
+
+    `known` is what an earlier walk found (pages whose size and mtime are unchanged are not
+    opened again); `seen`, when given, is filled with what this walk found."""
+    known = known or {}
+    seen = {} if seen is None else seen
+    mark = NOINDEX_MARK.encode("ascii")
+    root = os.fspath(output)
     found = []
-    for directory, dirnames, filenames in os.walk(output):
-        relative_dir = Path(directory).relative_to(output)
-        if relative_dir == Path("."):
+    for directory, dirnames, filenames in os.walk(root):
+        relative_dir = os.path.relpath(directory, root)
+        if relative_dir == ".":
             dirnames[:] = [d for d in dirnames if d not in options.exclude_dirs
                            and not d.startswith(".")]
+            prefix = ""
+        else:
+            prefix = relative_dir.replace(os.sep, "/") + "/"
         for name in filenames:
             if not name.endswith(".html"):
                 continue
-            path = Path(directory) / name
-            with path.open("rb") as handle:
-                head = handle.read(HEAD_BYTES).decode("utf-8", "replace")
-            if NOINDEX_MARK in head:
-                continue
-            found.append((relative_dir / name).as_posix())
+            path = os.path.join(directory, name)
+            relative = prefix + name
+            stat = os.stat(path)
+            before = known.get(relative)
+            if before is not None and before[:2] == [stat.st_size, stat.st_mtime_ns]:
+                noindex = before[2]
+            else:
+                with open(path, "rb") as handle:
+                    noindex = mark in handle.read(HEAD_BYTES)
+            seen[relative] = [stat.st_size, stat.st_mtime_ns, noindex]
+            if not noindex:
+                found.append(relative)
     return iter(found)
+
+
+def load_page_cache(path: Path) -> PageCache:
+    """The pages an earlier build's walk found, or {} when there is no usable cache."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != CACHE_FORMAT:
+            return {}
+        pages = data["pages"]
+        if not isinstance(pages, dict) or not all(
+            isinstance(v, list) and len(v) == 3 and isinstance(v[0], int)
+            and isinstance(v[1], int) and isinstance(v[2], bool) for v in pages.values()
+        ):
+            raise ValueError("unexpected page records")
+        return pages
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.warning("archive_seo: %s is unreadable (%s); every page is read again", path, exc)
+        return {}
 
 
 def sitemap_xml(urls: Iterable[str]) -> str:
@@ -120,11 +164,21 @@ def robots_txt(site_url: str) -> str:
     return text
 
 
-def write_seo_files(output: Path, site_url: str, options: SeoOptions) -> int:
-    """Write `sitemap.xml` and `robots.txt` into `output`; return the number of URLs."""
-    urls = sorted(page_url(site_url, relative) for relative in iter_pages(output, options))
+def write_seo_files(output: Path, site_url: str, options: SeoOptions,
+                    cache: Path | None = None) -> int:
+    """Write `sitemap.xml` and `robots.txt` into `output`; return the number of URLs.
+
+    With `cache` (a file), what each page's head said is read from and saved to it."""
+    known = load_page_cache(cache) if cache is not None else {}
+    seen: PageCache = {}
+    urls = sorted(page_url(site_url, relative)
+                  for relative in iter_pages(output, options, known, seen))
     write_atomic(output / "sitemap.xml", sitemap_xml(urls))
     write_atomic(output / "robots.txt", robots_txt(site_url))
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(cache, json.dumps({"format": CACHE_FORMAT, "pages": seen},
+                                       sort_keys=True, separators=(",", ":")))
     return len(urls)
 
 
@@ -137,7 +191,10 @@ def write_files(pelican: Any) -> None:
     if not site_url.startswith(("http://", "https://")):
         log.info("archive_seo: SITEURL %r is not absolute; sitemap URLs are relative",
                     site_url)
-    count = write_seo_files(Path(pelican.output_path), site_url, options)
+    settings = pelican.settings
+    cache = (Path(settings["CACHE_PATH"]) / CACHE_FILE
+             if settings.get("CACHE_CONTENT") and settings.get("CACHE_PATH") else None)
+    count = write_seo_files(Path(pelican.output_path), site_url, options, cache)
     log.info("archive_seo: sitemap.xml with %d pages", count)
 
 
