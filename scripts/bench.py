@@ -3,8 +3,11 @@
 
 For each size N it writes a synthetic archive as Hugging Face API JSON (one file a day, about
 30 papers a day), then runs every stage as its own subprocess and prints, per stage, the wall
-time, the peak memory (max RSS of the stage's process tree, from `os.wait4`), the bytes and
-files the stage wrote, and the time per paper:
+time, the peak memory (the largest total of the stage's process tree at any moment: the
+proportional set size of every process in it, sampled every 50 ms from /proc, so processes that
+run side by side, such as Pelican and Pagefind, count together and forked processes' shared
+pages once; never less than the largest single process from `os.wait4`), the bytes and files
+the stage wrote, and the time per paper:
 
 - import: `archive.py import` of the JSON days into YAML listings;
 - render: `archive.py render` of the listings into Markdown articles;
@@ -38,6 +41,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -123,9 +127,40 @@ def write_api_days(folder: Path, listings: Sequence[Listing]) -> None:
 
 # --- running and measuring ------------------------------------------------------------------
 
+def tree_memory_mb(root: int) -> float:
+    """The memory of process `root` and its descendants now, in MB: the sum of their
+    proportional set sizes (shared pages split between the processes sharing them), or of
+    their resident sets where /proc has no smaps_rollup."""
+    children: dict[int, list[int]] = {}
+    resident: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(b")") + 2:].split()  # after "pid (command) "
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        resident[int(entry)] = int(fields[21]) * page
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        pending += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+                pss = next(line for line in handle if line.startswith(b"Pss:"))
+            total += int(pss.split()[1]) * 1024
+        except (OSError, StopIteration):
+            total += resident.get(pid, 0)
+    return total / 2**20
+
+
 def run_measured(command: Sequence[str], log: Path,
                  env: dict | None = None) -> tuple[float, float, float]:
-    """Run `command`; return (wall seconds, peak RSS in MB, CPU seconds) of it and its
+    """Run `command`; return (wall seconds, peak memory in MB, CPU seconds) of it and its
     descendants."""
     start = time.perf_counter()
     with log.open("a", encoding="utf-8") as out:
@@ -133,13 +168,27 @@ def run_measured(command: Sequence[str], log: Path,
         out.flush()
         process = subprocess.Popen(list(map(str, command)), stdout=out, stderr=subprocess.STDOUT,
                                    cwd=REPO, env={**os.environ, **(env or {})})
+        peak = [0.0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.05):
+                try:
+                    peak[0] = max(peak[0], tree_memory_mb(process.pid))
+                except (OSError, ValueError, IndexError):
+                    continue  # a process ended while it was read: the next sample counts
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         # wait4 reports the child's own peak RSS, or its largest reaped descendant's.
         _pid, status, usage = os.wait4(process.pid, 0)
+        done.set()
+        sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
     if process.returncode != 0:
         sys.exit(f"bench: {command[0]} failed with exit {process.returncode}; see {log}")
-    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    return seconds, max(peak[0], usage.ru_maxrss / 1024), usage.ru_utime + usage.ru_stime
 
 
 def tree_size(path: Path, exclude: Sequence[Path] = ()) -> tuple[int, int]:
