@@ -227,6 +227,25 @@ def test_pip_and_pelican_caches_are_restored(daily):
         assert f"'{source}'" in prefix, source
 
 
+def test_the_fetch_reads_the_listing_index_the_last_build_saved(daily):
+    update, build = daily["jobs"]["update"], daily["jobs"]["build"]
+    (restore,) = steps_using(update, "actions/cache/restore")
+    (save,) = steps_using(build, "actions/cache/save")
+    fetch = step_running(update, "archive.py fetch")
+    publish = step_running(build, "make publish")
+    index = "cache/render/listings.json"
+    # `make render` keeps the index beside its topic cache; the fetch is told where it is.
+    assert "--topic-cache cache/render/topics.json" in (REPO / "Makefile").read_text()
+    assert restore["with"]["path"] == save["with"]["path"] == index
+    assert f"--listing-cache {index}" in fetch["run"]
+    assert update["steps"].index(restore) < update["steps"].index(fetch)
+    assert build["steps"].index(publish) < build["steps"].index(save)
+    # Saved under a new key every run; the fetch restores the newest by prefix.
+    assert "github.run_id" in save["with"]["key"]
+    prefix = restore["with"]["restore-keys"].strip()
+    assert save["with"]["key"].startswith(prefix)
+
+
 def test_the_build_uses_publishconf_with_the_pages_url(daily):
     build = daily["jobs"]["build"]
     (pages,) = steps_using(build, "actions/configure-pages")
@@ -266,7 +285,8 @@ def run_fetch_step(daily: dict, tmp_path: Path, status: int, since: str = "", un
 def test_the_daily_fetch_re_fetches_the_recent_days_strictly(daily, tmp_path):
     result, args = run_fetch_step(daily, tmp_path, status=0)
     assert result.returncode == 0, result.stderr
-    assert args == ["scripts/archive.py", "fetch", "--recent", "14", "--strict", "--allow-empty"]
+    assert args == ["scripts/archive.py", "fetch", "--recent", "14", "--strict", "--allow-empty",
+                    "--listing-cache", "cache/render/listings.json"]
     assert "::error" not in result.stdout
 
 
@@ -274,7 +294,8 @@ def test_a_backfill_fetches_the_given_range(daily, tmp_path):
     result, args = run_fetch_step(daily, tmp_path, 0, since="2025-09-01", until="2025-09-30")
     assert result.returncode == 0, result.stderr
     assert args == ["scripts/archive.py", "fetch", "--since", "2025-09-01", "--until",
-                    "2025-09-30", "--strict", "--allow-empty"]
+                    "2025-09-30", "--strict", "--allow-empty",
+                    "--listing-cache", "cache/render/listings.json"]
 
 
 def test_a_backfill_of_one_day_needs_only_since(daily, tmp_path):
