@@ -63,7 +63,7 @@ test: $(VENV)/.test-installed node_modules/.installed ## Run ruff and the whole 
 # Not part of `make test`: minutes on 2 cores at the default sizes. Results in bench-out/report.md.
 BENCH_SIZES ?= 1000,10000,40000
 bench: $(VENV)/.site-installed ## Benchmark full and daily builds (BENCH_SIZES=1000 for a quick run)
-	$(BIN)/python scripts/bench.py --sizes $(BENCH_SIZES)
+	$(BIN)/python scripts/bench.py --sizes $(BENCH_SIZES) --search-in-pelican
 
 golden: $(VENV)/.test-installed ## Refresh the golden files under tests/golden/ (review the diff!)
 	$(BIN)/python -m pytest tests/test_render.py tests/test_golden.py --update-golden
