@@ -129,6 +129,12 @@ def test_the_built_site_indexes_every_paper_page_and_nothing_else(built_site):
               if "data-pagefind-body" in page.read_text(encoding="utf-8")]
     assert sorted(bodies) == sorted(paper_pages)
     assert [p.name for p in built_site.iterdir() if p.name.startswith(".pagefind")] == []
+    # Every shard has what search.js loads, and none of Pagefind's unused ready-made UIs.
+    for shard in manifest["shards"]:
+        bundle = built_site / "pagefind" / shard["path"]
+        assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-worker.js").is_file()
+        assert sorted(p.name for p in bundle.glob("pagefind-*")) == [
+            "pagefind-entry.json", "pagefind-worker.js"]
 
 
 FILTERED = """<!doctype html><html lang="en"><head><title>{n}</title></head><body>

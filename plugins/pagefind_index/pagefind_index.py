@@ -170,10 +170,18 @@ def _pagefind_version() -> str:
         return "unknown"
 
 
+# Pagefind's ready-made interfaces, which every bundle carries (about 420 KB a shard); the
+# search page drives `pagefind.js` itself (theme/static/js/search.js), so they are removed.
+UNUSED_ASSETS = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
+                 "pagefind-modular-ui.css", "pagefind-component-ui.js",
+                 "pagefind-component-ui.css", "pagefind-highlight.js")
+
+
 def _recipe(options: IndexOptions, executable: Path) -> str:
     """What besides the pages decides a shard's bytes; part of every shard digest."""
     return json.dumps([_pagefind_version(), executable.name, options.force_language,
-                       list(options.extra_args), options.reproducible, options.shard_filter])
+                       list(options.extra_args), options.reproducible, options.shard_filter,
+                       UNUSED_ASSETS])
 
 
 def run_pagefind(executable: Path, pages: Path, bundle: Path, options: IndexOptions,
@@ -193,6 +201,8 @@ def run_pagefind(executable: Path, pages: Path, bundle: Path, options: IndexOpti
         )
     for line in _SUMMARY_RE.findall(output):
         log.debug("pagefind %s: %s", label, line.strip())
+    for name in UNUSED_ASSETS:
+        (bundle / name).unlink(missing_ok=True)
     if options.reproducible:
         try:
             canonicalize(bundle)
