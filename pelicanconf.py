@@ -57,6 +57,10 @@ ARTICLE_SAVE_AS = "papers/{slug}/index.html"  # the file behind ARTICLE_URL
 PAGE_URL = "{slug}/"  # an about page lives at /about/
 PAGE_SAVE_AS = "{slug}/index.html"  # the file behind PAGE_URL
 ARCHIVE_PAGES = {"page_size": 100}  # papers per numbered topic/organisation page (lean rows)
+ARCHIVE_WRITER = {  # plugins/archive_writer: paper pages rendered by forked processes
+    "processes": 0,  # 0: one per usable CPU; 1: everything in Pelican's own process
+    "batch": 500,  # fewer paper pages than this per process: not worth a fork
+}
 
 # --- Pelican pages we replace: off, so Pelican never builds (or scans for) them ---
 DIRECT_TEMPLATES = ["search", "404"]  # /search/ and 404.html; the rest comes from archive_pages
