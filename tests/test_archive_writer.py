@@ -180,3 +180,14 @@ def test_too_few_pages_per_process_stay_in_this_process(tmp_path, monkeypatch):
 def test_bad_archive_writer_settings_name_the_key(tmp_path, value):
     with pytest.raises(ValueError, match="ARCHIVE_WRITER"):
         AtomicWriter(str(tmp_path), settings={**DEFAULT_CONFIG, "ARCHIVE_WRITER": value})
+
+
+def test_paper_pages_collected_after_the_articles_are_written_when_the_build_ends(tmp_path):
+    from types import SimpleNamespace
+
+    from archive_writer.archive_writer import finish
+
+    writer = parallel_writer(tmp_path, processes=2)
+    write_papers(writer, ["late", "later"])  # e.g. a plugin's generator, after the articles
+    finish(SimpleNamespace(output_path=str(tmp_path), settings=writer.settings))
+    assert sorted(p.name for p in (tmp_path / "papers").iterdir()) == ["0", "1"]

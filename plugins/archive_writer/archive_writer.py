@@ -48,6 +48,7 @@ import shutil
 import signal
 import tempfile
 import traceback
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -352,6 +353,8 @@ class Build:
 
 
 _BUILDS: dict[str, Build] = {}
+# Writers that may hold collected paper pages: `finish` writes whatever is left in them.
+_WRITERS: weakref.WeakSet[AtomicWriter] = weakref.WeakSet()
 
 
 def _build_for(settings: Mapping[str, Any], output_path: str) -> Build | None:
@@ -382,6 +385,7 @@ class AtomicWriter(Writer):
         self._shared_memo: dict[str, tuple[Any, Any, list[Any]]] = {}
         self.options = writer_settings(self.settings)
         self._pending: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+        _WRITERS.add(self)
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -610,7 +614,10 @@ def flush_papers(_generator: Any, writer: Any) -> None:
 
 
 def finish(pelican: Any) -> None:
-    """`finalized`: remove stale files and save the manifest."""
+    """`finalized`: write paper pages still collected (a plugin's, after the articles'), then
+    remove stale files and save the manifest."""
+    for writer in list(_WRITERS):
+        writer.flush()
     build = _BUILDS.get(os.path.realpath(pelican.output_path))
     if build is not None:
         build.finish()
