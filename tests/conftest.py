@@ -15,11 +15,12 @@ failure reproduces and the suite's time is bounded: profile `dev` (the default) 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import lxml.html
@@ -75,22 +76,31 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site: Path):
-    """The built fixture site, served over http on a free port of 127.0.0.1."""
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """`folder` served over http on a free port of 127.0.0.1; yields the site's URL."""
 
     class QuietHandler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    handler = functools.partial(QuietHandler, directory=str(built_site))
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    """The built fixture site, served over http on a free port of 127.0.0.1."""
+    with serve(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -106,3 +116,15 @@ def browser(chromium: Path, tmp_path_factory):
         )
         yield playwright, context
         context.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh tab of the session's browser; the test fails on any JavaScript error in it."""
+    _, context = browser
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    page.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"

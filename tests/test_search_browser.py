@@ -29,17 +29,6 @@ SETTLED = """() => {
 }"""
 
 
-@pytest.fixture
-def page(browser):
-    _, context = browser
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    page.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
-
-
 @pytest.fixture(scope="session")
 def papers():
     """Every paper of the fixture site with its listing day: [(paper, day)]."""

@@ -7,23 +7,15 @@ page and scripts. The expected results come from the generated papers themselves
 
 from __future__ import annotations
 
-import functools
-import http.server
-import re
 import shutil
-import threading
-from urllib.parse import quote_plus
 
 import pytest
+from conftest import serve
 from pagefind_index.pagefind_index import IndexOptions, build_index
+from test_search_browser import open_search, result_count, result_ids, show_all
 
 pytestmark = pytest.mark.browser
 
-SETTLED = """() => {
-  const status = document.querySelector('[data-search-status]');
-  const list = document.querySelector('[data-search-results]');
-  return status && status.textContent.trim() && !list.hasAttribute('aria-busy');
-}"""
 PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
 <article data-pagefind-body><h1 data-pagefind-meta="title:{title}">{title}</h1>
 <dl data-pagefind-sort="upvotes:{upvotes}">
@@ -77,55 +69,8 @@ def shard_site(built_site, papers, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def shard_url(shard_site):
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(shard_site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-@pytest.fixture
-def page(browser):
-    _, context = browser
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    page.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
-
-
-def open_search(page, url: str, query: str, **params: str) -> None:
-    parts = [f"q={quote_plus(query)}"] + [f"{k}={quote_plus(v)}" for k, v in params.items()]
-    page.goto(f"{url}/search/?{'&'.join(parts)}")
-    page.wait_for_function(SETTLED)
-
-
-def result_ids(page) -> list[str]:
-    hrefs = page.locator(".search-result a[data-result-link]").evaluate_all(
-        "links => links.map(link => link.getAttribute('href'))")
-    return [re.search(r"/papers/([^/]+)/", href).group(1) for href in hrefs]
-
-
-def result_count(page) -> int:
-    match = re.match(r"([0-9]+) papers? match", page.locator("[data-search-status]").inner_text())
-    return int(match.group(1)) if match else 0
-
-
-def show_all(page) -> None:
-    more = page.locator("[data-search-more]")
-    while more.is_visible():
-        shown = page.locator(".search-result").count()
-        more.click()
-        page.wait_for_function(
-            f"document.querySelectorAll('.search-result').length > {shown}")
+    with serve(shard_site) as url:
+        yield url
 
 
 def test_a_word_in_every_year_finds_papers_of_every_shard(page, shard_url, papers):
