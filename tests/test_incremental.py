@@ -75,13 +75,29 @@ def pages_of(output: Path) -> int:
     return len(list(output.rglob("*.html")))
 
 
-def test_adding_a_day_and_rebuilding_with_caches_equals_a_clean_build(tmp_path):
+def split_last_day(tmp_path: Path) -> tuple[Path, Path]:
+    """The fixture listings without their last day (`before`) and whole (`after`)."""
     days = sorted(FIXTURE_ARCHIVE.rglob("*.yaml"))
     before, after = tmp_path / "before", tmp_path / "after"
     for path in days:
         for target in ((before, after) if path != days[-1] else (after,)):
             (target / path.parent.name).mkdir(parents=True, exist_ok=True)
             shutil.copy(path, target / path.parent.name / path.name)
+    return before, after
+
+
+def edited_theme(target: Path) -> Path:
+    """A copy of the theme whose footer (on every page) says one thing more."""
+    theme = shutil.copytree(REPO / "theme", target)
+    footer = theme / "templates" / "partials" / "site_footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("</footer>",
+                                                                  "<p>All days</p></footer>"),
+                      encoding="utf-8")
+    return theme
+
+
+def test_adding_a_day_and_rebuilding_with_caches_equals_a_clean_build(tmp_path):
+    before, after = split_last_day(tmp_path)
 
     daily = tmp_path / "daily"
     build_site(before, daily, topic_cache=True)
@@ -187,11 +203,7 @@ def test_a_removed_paper_leaves_no_page_and_no_link(base, tmp_path):
 
 def test_an_edited_template_renders_every_page(base, tmp_path):
     workdir = copy_build(base, tmp_path / "build")
-    theme = shutil.copytree(REPO / "theme", tmp_path / "theme")
-    footer = theme / "templates" / "partials" / "site_footer.html"
-    footer.write_text(footer.read_text(encoding="utf-8").replace("</footer>",
-                                                                  "<p>All days</p></footer>"),
-                      encoding="utf-8")
+    theme = edited_theme(tmp_path / "theme")
     rendered, skipped, removed = rebuild_and_compare(workdir, tmp_path,
                                                      settings={"THEME": str(theme)})
     assert skipped == 0 and rendered == pages_of(workdir / "output") and removed == 0
@@ -284,11 +296,7 @@ def test_a_build_killed_part_way_leaves_nothing_wrong_for_the_next(base, tmp_pat
     """The killed build writes nine pages from another template, then dies before its
     manifest; the next build (the original template again) must not trust those pages."""
     workdir = copy_build(base, tmp_path / "build")
-    theme = shutil.copytree(REPO / "theme", tmp_path / "theme")
-    footer = theme / "templates" / "partials" / "site_footer.html"
-    footer.write_text(footer.read_text(encoding="utf-8").replace("</footer>",
-                                                                  "<p>All days</p></footer>"),
-                      encoding="utf-8")
+    theme = edited_theme(tmp_path / "theme")
     settings = workdir / "testconf.py"
     original = settings.read_text(encoding="utf-8")
     settings.write_text(original + f"THEME = {str(theme)!r}\nPAGEFIND_INDEX = "

@@ -8,12 +8,17 @@ fork; the real default only forks for hundreds of pages.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from site_helpers import FIXTURE_ARCHIVE, build_site
-from test_incremental import assert_same_site, counts, pages_of, wide_log  # noqa: F401
+from site_helpers import build_site
+from test_incremental import (  # noqa: F401 - wide_log is a fixture
+    assert_same_site,
+    counts,
+    pages_of,
+    split_last_day,
+    wide_log,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -28,12 +33,7 @@ def forks(workdir: Path) -> list[tuple[int, int]]:
 
 
 def test_pages_written_by_three_processes_equal_one_process_and_rebuild_incrementally(tmp_path):
-    days = sorted(FIXTURE_ARCHIVE.rglob("*.yaml"))
-    before, after = tmp_path / "before", tmp_path / "after"
-    for path in days:
-        for target in ((before, after) if path != days[-1] else (after,)):
-            (target / path.parent.name).mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, target / path.parent.name / path.name)
+    before, after = split_last_day(tmp_path)
 
     forked = build_site(after, tmp_path / "forked", settings=FORKED)
     single = build_site(after, tmp_path / "single", settings=ONE)
