@@ -21,8 +21,9 @@ from paperarchive.templating import CompactJson, DedentTemplates  # noqa: E402
 # --- The site ---
 SITENAME = "Daily Papers Archive"  # shown in the header and page titles
 SITESUBTITLE = "Every day's trending ML papers, kept"  # shown under the site name
-SITEURL = ""  # empty for local builds; publishconf.py sets the real one
-RELATIVE_URLS = True  # so output/ also works when opened from another path
+SITEURL = ""  # empty for local builds; publishconf.py sets the real one (plugins read it)
+RELATIVE_URLS = True  # page links are relative (templates get SITEURL as "../.."), hosted too
+ABSOLUTE_SITEURL = ""  # templates' absolute base (canonical, og:url, JSON-LD, 404); publishconf
 TIMEZONE = "UTC"  # listing days are UTC dates
 DEFAULT_LANG = "en"  # the <html lang> of every page
 DEFAULT_DATE_FORMAT = "%b %-d, %Y"  # how dates read on pages, e.g. "Jun 3, 2026"

@@ -8,6 +8,16 @@ a fork publishes under its own address without editing any file:
 The daily workflow passes the address GitHub Pages reports (actions/configure-pages). A missing
 or non-http(s) SITEURL stops the build before anything is written: every absolute link,
 canonical URL and feed link would otherwise point nowhere.
+
+Links between pages stay relative, as in a local build (RELATIVE_URLS from pelicanconf.py:
+Pelican hands each template a SITEURL like "../.."): an absolute prefix on the ~25 links of
+every page made the hosted HTML about 16 % bigger and bought nothing, since a relative link
+resolves the same on the hosted site. Absolute, from the address, is only what must be:
+- in pages, via ABSOLUTE_SITEURL: the canonical link, og:url and the JSON-LD url (crawlers and
+  link previews read them out of context), and every link of the 404 page (the host serves it
+  at whatever path was missing, where a relative link would resolve wrongly);
+- in the plugins, which read SITEURL (Pelican never rewrites the setting itself): feed links
+  and item bodies (archive_feeds), sitemap.xml and the robots.txt sitemap line (archive_seo).
 """
 
 import os
@@ -41,6 +51,6 @@ if __name__ == "__main__":  # `python publishconf.py`: make publish checks SITEU
     except SiteUrlError as error:
         sys.exit(f"error: {error}")
 
-SITEURL = site_url_from(os.environ.get("SITEURL"))  # absolute links, canonical URLs, feeds
-RELATIVE_URLS = False  # every link is absolute, from SITEURL
+SITEURL = site_url_from(os.environ.get("SITEURL"))  # feeds, sitemap (plugins read it as is)
+ABSOLUTE_SITEURL = SITEURL  # templates: canonical, og:url, JSON-LD url, the 404 page's links
 FEED_DOMAIN = SITEURL  # Pelican's own feeds are off; archive_feeds also defaults to SITEURL

@@ -1,4 +1,5 @@
-"""`make publish`: the hosted site, with absolute URLs from SITEURL in every page and feed.
+"""`make publish`: the hosted site. Links between pages are relative; canonical links, og:url,
+JSON-LD, feeds, the sitemap and the 404 page's links are absolute, from SITEURL.
 
 The Makefile runs in a scratch checkout under tmp_path (the build's inputs linked from the
 repository, content/, cache/ and output/ its own), building the small fixture archive, so the
@@ -11,6 +12,7 @@ import re
 import runpy
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import lxml.etree
@@ -67,40 +69,76 @@ def urls_in_page(path: Path) -> list[str]:
     return urls
 
 
-def test_every_link_in_every_page_is_absolute(published):
+def hosted_url(output: Path, page: Path) -> str:
+    """Where the host serves `page` (a file under output/)."""
+    path = page.relative_to(output).as_posix()
+    return f"{SITEURL}/{path.removesuffix('index.html')}"
+
+
+def hosted_file(output: Path, url: str) -> Path | None:
+    """The file the host serves at an absolute `url` on the site, or None if there is none."""
+    path = urllib.parse.urlsplit(url).path.removeprefix(urllib.parse.urlsplit(SITEURL).path)
+    target = output / urllib.parse.unquote(path).lstrip("/")
+    target = target / "index.html" if path.endswith("/") else target
+    return target if target.is_file() else None
+
+
+def broken_links(output: Path, page: Path, base: str) -> list[str]:
+    """The links of `page`, read as if served at `base`, that lead to no file of the site:
+    relative links (which must stay inside the site's folder) and absolute ones to the site."""
+    broken = []
+    for url in urls_in_page(page):
+        if url.startswith("#") or (urllib.parse.urlsplit(url).scheme
+                                   and not url.startswith(SITEURL + "/")):
+            continue  # a link out (arXiv, Hugging Face, mailto:, ...)
+        absolute = urllib.parse.urljoin(base, url)
+        if not absolute.startswith(SITEURL + "/") or hosted_file(output, absolute) is None:
+            broken.append(url)
+    return broken
+
+
+def test_every_link_in_every_page_resolves_on_the_hosted_site(published):
     pages = sorted(published.rglob("*.html"))
     assert len(pages) > 10
-    relative = {}
+    broken = {}
     for page in pages:
-        bad = [url for url in urls_in_page(page)
-               if not url.startswith(("#", "https://", "http://", "mailto:"))]
+        bad = broken_links(published, page, hosted_url(published, page))
         if bad:
-            relative[str(page.relative_to(published))] = bad
-    assert relative == {}
+            broken[str(page.relative_to(published))] = bad
+    assert broken == {}
 
 
-def test_internal_links_point_at_the_site_url(published):
+def test_links_between_pages_are_relative(published):
+    """Only what must be absolute is: page links carry no copy of the site's address."""
     home = published / "index.html"
-    internal = [url for url in urls_in_page(home) if url.startswith(SITEURL)]
-    assert internal, "the home page links to the site's own pages"
-    assert not [url for url in urls_in_page(home) if "localhost" in url]
-    day_links = [url for url in internal if re.fullmatch(rf"{SITEURL}/\d{{4}}/\d\d/\d\d/", url)]
-    assert day_links
-    for url in day_links:
-        assert (published / url.removeprefix(SITEURL + "/") / "index.html").is_file(), url
+    day_links = [url for url in urls_in_page(home) if re.fullmatch(r"(\./)?\d{4}/\d\d/\d\d/", url)]
+    assert day_links, "the home page links to its day pages, relative to itself"
+    paper = sorted((published / "papers").iterdir())[0] / "index.html"
+    absolute = [url for url in urls_in_page(paper) if url.startswith(SITEURL)]
+    assert absolute == [f"{SITEURL}/papers/{paper.parent.name}/"] * 2  # canonical and og:url
 
 
-def test_canonical_urls_sitemap_and_robots_use_the_site_url(published):
+@pytest.mark.parametrize("missing", ["nope", "papers/nope/", "2025/12/11/nope/deeper/x.html"])
+def test_the_404_page_links_work_from_any_missing_path(published, missing):
+    page = published / "404.html"
+    assert len(urls_in_page(page)) > 5  # stylesheet, script, header, search form, actions
+    assert broken_links(published, page, f"{SITEURL}/{missing}") == []
+
+
+def test_canonical_urls_json_ld_sitemap_and_robots_use_the_site_url(published):
     for paper in sorted((published / "papers").iterdir())[:3]:
         page = lxml.html.fromstring((paper / "index.html").read_bytes())
         expected = f"{SITEURL}/papers/{paper.name}/"
         assert page.xpath("//link[@rel='canonical']/@href") == [expected]
         assert page.xpath("//meta[@property='og:url']/@content") == [expected]
+        json_ld = json.loads(page.xpath("//script[@type='application/ld+json']/text()")[0])
+        assert json_ld["url"] == expected
     sitemap = lxml.etree.parse(str(published / "sitemap.xml"))
     locations = sitemap.xpath("//s:loc/text()",
                               namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
     assert f"{SITEURL}/" in locations
     assert all(location.startswith(f"{SITEURL}/") for location in locations)
+    assert all(hosted_file(published, location) for location in locations)
     robots = (published / "robots.txt").read_text()
     assert f"Sitemap: {SITEURL}/sitemap.xml" in robots.splitlines()
 
@@ -140,7 +178,9 @@ def test_the_search_index_is_part_of_the_published_site(published):
     papers = [page for page in (published / "papers").iterdir() if page.is_dir()]
     assert sum(entry["languages"]["en"]["page_count"] for entry in entries) == len(papers) > 0
     search = lxml.html.fromstring((published / "search" / "index.html").read_bytes())
-    assert search.xpath("//@data-bundle") == [f"{SITEURL}/pagefind/"]
+    bundles = search.xpath("//@data-bundle")
+    assert [urllib.parse.urljoin(f"{SITEURL}/search/", url) for url in bundles] == [
+        f"{SITEURL}/pagefind/"]
 
 
 # --- SITEURL validation ----------------------------------------------------------------------
@@ -179,7 +219,8 @@ def test_publishconf_takes_the_siteurl_from_the_environment(monkeypatch, value, 
     settings = runpy.run_path(str(REPO / "publishconf.py"))
     assert settings["SITEURL"] == expected
     assert settings["FEED_DOMAIN"] == expected
-    assert settings["RELATIVE_URLS"] is False
+    assert settings["ABSOLUTE_SITEURL"] == expected
+    assert settings["RELATIVE_URLS"] is True  # links between pages: only the base is absolute
     # Output persists; archive_writer removes what a build no longer writes (no stale page).
     assert settings["DELETE_OUTPUT_DIRECTORY"] is False
 
