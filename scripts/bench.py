@@ -12,7 +12,9 @@ the stage wrote, and the time per paper:
 - import: `archive.py import` of the JSON days into YAML listings;
 - render: `archive.py render` of the listings into Markdown articles;
 - pelican: Pelican with the repository's settings and plugins, search left out (the feeds run
-  inside Pelican: their time is measured there and taken out of this row);
+  inside Pelican: their time is measured there and taken out of this row). It builds the hosted
+  site, as `make publish` does: `publishconf.py` with SITEURL = `SITE_URL`, so the bytes are
+  what gets deployed (canonical links, og:url and JSON-LD urls are absolute there);
 - feeds: the `archive_feeds` plugin's share of the Pelican run (its memory is Pelican's);
 - search: the Pagefind index of the built site (`scripts/search_index.py`, one shard per year,
   unchanged shards kept in cache/search/); with `--search-in-pelican` it runs inside Pelican
@@ -59,6 +61,8 @@ from paperarchive.synthetic import (  # noqa: E402
 PYTHON = sys.executable
 DEFAULT_SIZES = (1_000, 10_000, 40_000)
 STAGES = ("import", "render", "pelican", "feeds", "search")
+# The hosted build's address (a project site on GitHub Pages): the size of what is deployed.
+SITE_URL = "https://example.github.io/paper-archive"
 
 
 @dataclasses.dataclass
@@ -204,7 +208,8 @@ def tree_size(path: Path, exclude: Sequence[Path] = ()) -> tuple[int, int]:
 
 
 def write_settings(work: Path, base: str, overrides: dict) -> Path:
-    lines = ["import sys", f"sys.path.insert(0, {str(REPO)!r})",
+    lines = ["import os, sys", f"sys.path.insert(0, {str(REPO)!r})",
+             f"os.environ['SITEURL'] = {SITE_URL!r}  # read by publishconf.py",
              f"from {base} import *  # noqa: F403",
              *(f"{name} = {value!r}" for name, value in overrides.items()),
              # Time the feeds: they run on `all_generators_finalized` (this receiver is
@@ -238,7 +243,7 @@ def build(work: Path, api: Path, log: Path, search_in_pelican: bool = False) -> 
                                        "--topic-cache",
                                        work / "cache" / "render" / "topics.json"], log)
     stages.append(Stage("render", seconds, peak, cpu, *tree_size(content / "papers")))
-    settings = write_settings(work, "pelicanconf", {
+    settings = write_settings(work, "publishconf", {
         "PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(work / "cache"),
         # With --search-in-pelican the plugin indexes as `make html` does, overlapping the
         # listing pages; the "pelican" row then includes search (its own row is 0 s).
@@ -381,6 +386,7 @@ def main(argv: list[str] | None = None) -> int:
             out.write(text + "\n")
 
     emit(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    emit(f"sizes are the hosted build's: publishconf.py, SITEURL={SITE_URL}")
     results = {}
     for size in sizes:
         work = args.out / f"n{size}"
