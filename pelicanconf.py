@@ -85,10 +85,17 @@ PAGE_TRANSLATION_ID = None  # idem for pages
 WITH_FUTURE_DATES = True  # a listing day is never a draft, whatever today's date is
 
 # --- Search: the pagefind_index plugin indexes output/ with the pagefind[bin] binary ---
+# What of a paper page's data-pagefind-body is not the paper's own text (theme/templates/
+# article.html says why): selectors here instead of a data-pagefind-ignore attribute on each
+# element, 13 a page. Pagefind still reads filters, sort keys and meta inside them.
+_search_exclude = ["dt", "h2", "time", "dd[data-pagefind-meta]", ".paper-links", ".cite",
+                   ".related"]
 PAGEFIND_INDEX = {  # README "Search"; only paper pages (data-pagefind-body) are indexed
     "enabled": True,  # False skips indexing, e.g. for quick local rebuilds
     "bundle_dir": "pagefind",  # output/pagefind/, loaded by theme/static/js/search.js
     "glob": "papers/**/*.html",  # only paper pages carry data-pagefind-body: read only them
+    "extra_args": [arg for selector in _search_exclude
+                   for arg in ("--exclude-selectors", selector)],
 }
 
 # --- Feeds: the archive_feeds plugin owns them, Pelican writes none ---

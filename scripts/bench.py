@@ -57,6 +57,7 @@ from paperarchive.synthetic import (  # noqa: E402
     default_vocabulary,
     generate_listings,
 )
+from pelicanconf import PAGEFIND_INDEX  # noqa: E402
 
 PYTHON = sys.executable
 DEFAULT_SIZES = (1_000, 10_000, 40_000)
@@ -247,7 +248,7 @@ def build(work: Path, api: Path, log: Path, search_in_pelican: bool = False) -> 
         "PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(work / "cache"),
         # With --search-in-pelican the plugin indexes as `make html` does, overlapping the
         # listing pages; the "pelican" row then includes search (its own row is 0 s).
-        "PAGEFIND_INDEX": {"enabled": search_in_pelican, "glob": "papers/**/*.html"},
+        "PAGEFIND_INDEX": {**PAGEFIND_INDEX, "enabled": search_in_pelican},
     })
     feeds_file = work / "feeds-time.json"
     feeds_file.unlink(missing_ok=True)

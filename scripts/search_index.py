@@ -18,6 +18,8 @@ sys.path.insert(0, str(ROOT / "plugins"))
 
 from pagefind_index.pagefind_index import IndexOptions, PagefindIndexError, build_index  # noqa: E402
 
+from pelicanconf import PAGEFIND_INDEX  # noqa: E402
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -30,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
-        stats = build_index(args.site, IndexOptions(glob=args.glob), cache=args.cache)
+        # Pagefind's arguments (the exclude selectors) as the plugin gets them in a Pelican build.
+        options = IndexOptions(glob=args.glob, extra_args=tuple(PAGEFIND_INDEX["extra_args"]))
+        stats = build_index(args.site, options, cache=args.cache)
     except PagefindIndexError as exc:
         logging.error("error: %s", exc)
         return 1
