@@ -11,6 +11,7 @@ as siblings; and list pages carry no search attributes that only the paper page
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -103,3 +104,39 @@ def test_only_paper_pages_carry_search_filters(built_site: Path, site_page):
     day = site_page("2026/05/29/")
     assert day.xpath("//a[@rel='tag']")
     assert day.xpath("//*[@data-pagefind-filter]") == []
+
+
+def texts(page, xpath: str) -> list[str]:
+    """The text nodes `xpath` selects in `page`, whitespace collapsed, empty ones left out."""
+    return [" ".join(text.split()) for text in page.xpath(xpath) if text.strip()]
+
+
+def test_search_indexes_a_papers_text_not_its_labels_dates_or_lists(built_site: Path, site_page):
+    """The paper page marks none of this data-pagefind-ignore: PAGEFIND_INDEX's exclude
+    selectors keep labels, dates, counts, BibTeX and related lists out of the index, while
+    the filters and metadata inside them still reach it."""
+    fragments = {}
+    for path in built_site.glob("pagefind/*/fragment/*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        fragment = json.loads(data[data.index(b"{"):])
+        fragments[fragment["url"].strip("/")] = fragment
+    papers = sorted(p.parent.name for p in built_site.glob("papers/*/index.html"))
+    assert sorted(url.removeprefix("papers/") for url in fragments) == papers
+    for slug in papers:
+        page = site_page(f"papers/{slug}/")
+        fragment = fragments[f"papers/{slug}"]
+        content = fragment["content"]
+        # The paper's own words are searchable...
+        for text in (texts(page, "//h1//text()")[:1] + texts(page, "//ul[@class='keyword-list']"
+                                                            "/li/text()")
+                     + texts(page, "//div[dt='Organisation' or dt='arXiv id']/dd//text()")):
+            assert text in content, (slug, text)
+        # ...its labels, dates, BibTeX and the other papers' titles are not.
+        for text in (texts(page, "//dt/text()") + texts(page, "//h2/text()")
+                     + texts(page, "//time/text()") + ["@misc{"]
+                     + texts(page, "//div[@class='related']//li/a/text()")):
+            assert text not in content, (slug, text)
+        listed = page.xpath("//dd[@data-pagefind-meta]//time/@datetime")[0]
+        assert fragment["meta"]["day"] == listed and fragment["filters"]["year"] == [listed[:4]]
+        upvotes = page.xpath("//dd[starts-with(@data-pagefind-meta, 'upvotes:')]/text()")
+        assert [fragment["meta"].get("upvotes")] == (upvotes or [None])
