@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import os
 import shutil
 
 import pytest
@@ -140,7 +141,7 @@ def test_the_built_site_indexes_every_paper_page_and_nothing_else(built_site):
 FILTERED = """<!doctype html><html lang="en"><head><title>{n}</title></head><body>
 <article data-pagefind-body><h1>Paper {n} on {topic}</h1>
 <p data-pagefind-sort="upvotes:{upvotes}" data-pagefind-filter="year:{year}">{upvotes} upvotes</p>
-<p data-pagefind-sort="date:{year}-01-{day:02d}">words</p>
+<p data-pagefind-sort="date:{year}-{month:02d}-{day:02d}">words</p>
 <a href="/tags/" data-pagefind-filter="topic">{topic}</a>
 <a href="/orgs/" data-pagefind-filter="organisation">{org}</a></article></body></html>"""
 
@@ -152,7 +153,8 @@ def write_filtered_site(root, count=40):
         page = root / "papers" / f"p{n}" / "index.html"
         page.parent.mkdir(parents=True)
         page.write_text(FILTERED.format(n=n, topic=topics[n % 7], org=orgs[n % 5],
-                                        year=2020 + n % 6, day=1 + n % 28, upvotes=n * 7 % 50),
+                                        year=2020 + n % 6, month=1 + n // 6 % 12, day=1 + n % 28,
+                                        upvotes=n * 7 % 50),
                         encoding="utf-8")
 
 
@@ -167,9 +169,9 @@ def test_two_builds_of_the_same_site_give_the_same_bundle_bytes(tmp_path):
     first = bundle_files(tmp_path / "pagefind")
     for _ in range(3):
         shutil.rmtree(tmp_path / "pagefind")  # nothing to reuse: every shard indexed again
-        assert len(build_index(tmp_path, IndexOptions()).indexed) == 6
+        assert len(build_index(tmp_path, IndexOptions()).indexed) == 7
         assert bundle_files(tmp_path / "pagefind") == first
-    assert len([name for name in first if "/filter/" in name]) == 3 * 6
+    assert len([name for name in first if "/filter/" in name]) == 3 * 7
 
 
 def test_filters_keep_every_value_and_page_after_sorting(tmp_path):
@@ -242,22 +244,24 @@ def shard_urls(bundle, name):
     return urls
 
 
-def test_each_year_is_its_own_bundle_listed_newest_first(tmp_path):
-    write_filtered_site(tmp_path)
+def test_each_closed_year_and_each_quarter_of_the_newest_is_a_bundle_newest_first(tmp_path):
+    write_filtered_site(tmp_path)  # 2020-2025; 2025's pages are listed in January to June
     stats = build_index(tmp_path, IndexOptions())
     bundle = tmp_path / "pagefind"
     manifest = json.loads((bundle / "shards.json").read_text())
     names = [shard["name"] for shard in manifest["shards"]]
-    assert names == ["2025", "2024", "2023", "2022", "2021", "2020"]
-    assert stats.shards == 6 and stats.pages == 40
+    assert names == ["2025-q2", "2025-q1", "2024", "2023", "2022", "2021", "2020"]
+    assert stats.shards == 7 and stats.pages == 40
     seen = {}
     for shard in manifest["shards"]:
         assert shard["path"] == f"{shard['name']}/"
         assert (bundle / shard["path"] / "pagefind.js").is_file()
         urls = shard_urls(bundle, shard["name"])
         assert len(urls) == shard["pages"]
-        assert {tuple(years) for years in urls.values()} == {(shard["name"],)}
+        # A quarter's pages keep their year as the year filter value.
+        assert {tuple(years) for years in urls.values()} == {(shard["name"][:4],)}
         seen.update(urls)
+    assert [len(shard_urls(bundle, name)) for name in ("2025-q2", "2025-q1")] == [3, 3]
     # Every paper page in exactly one shard, at its own URL.
     assert sorted(seen) == sorted(f"/papers/p{n}/" for n in range(40))
 
@@ -279,7 +283,7 @@ def change_paper(site, n, old="words", new="phrases"):
 def test_only_changed_shards_are_indexed_and_equal_a_fresh_build(tmp_path):
     site, cache = tmp_path / "site", tmp_path / "cache" / CACHE_DIR
     write_filtered_site(site)
-    assert len(build_index(site, IndexOptions(), cache=cache).indexed) == 6
+    assert len(build_index(site, IndexOptions(), cache=cache).indexed) == 7
     # Like Pelican with DELETE_OUTPUT_DIRECTORY: the bundle is gone, the cache is not.
     shutil.rmtree(site / "pagefind")
     change_paper(site, 3)  # a 2023 page
@@ -289,10 +293,11 @@ def test_only_changed_shards_are_indexed_and_equal_a_fresh_build(tmp_path):
 
     fresh = tmp_path / "fresh"
     shutil.copytree(site / "papers", fresh / "papers")
-    assert len(build_index(fresh, IndexOptions()).indexed) == 6
+    assert len(build_index(fresh, IndexOptions()).indexed) == 7
     assert bundle_files(fresh / "pagefind") == incremental
-    # The cache now holds the same shards and manifest as the output.
-    assert bundle_files(cache) == incremental
+    # The cache now holds the same shards and manifest as the output (and the page memo).
+    kept = bundle_files(cache)
+    assert kept.pop("pages.json") and kept == incremental
 
 
 def test_a_kept_output_bundle_is_reused_without_a_cache(tmp_path):
@@ -301,22 +306,92 @@ def test_a_kept_output_bundle_is_reused_without_a_cache(tmp_path):
     before = bundle_files(tmp_path / "pagefind")
     assert build_index(tmp_path, IndexOptions()).indexed == ()
     assert bundle_files(tmp_path / "pagefind") == before
-    change_paper(tmp_path, 5)  # a 2025 page
-    assert build_index(tmp_path, IndexOptions()).indexed == ("2025",)
+    change_paper(tmp_path, 5)  # a 2025 page of January
+    assert build_index(tmp_path, IndexOptions()).indexed == ("2025-q1",)
 
 
-def test_a_new_year_adds_a_shard_and_an_emptied_year_leaves_no_trace(tmp_path):
+def test_a_new_year_folds_the_last_years_quarters_into_one_shard(tmp_path):
     site, cache = tmp_path / "site", tmp_path / "cache"
-    write_filtered_site(site, count=6)  # 2020-2025, one page each
+    write_filtered_site(site, count=12)  # 2020-2025, two pages each; 2025's in Jan and Feb
     build_index(site, IndexOptions(), cache=cache)
+    assert (cache / "2025-q1").is_dir()
+    # The first page of 2026 (it was a 2020 page): 2025's quarters become one year shard.
     change_paper(site, 0, old="year:2020", new="year:2026")
+    change_paper(site, 0, old="date:2020-01", new="date:2026-01")
     stats = build_index(site, IndexOptions(), cache=cache)
-    assert sorted(stats.indexed) == ["2026"]  # 2020 is simply gone
+    assert sorted(stats.indexed) == ["2020", "2025", "2026-q1"]
     for folder in (site / "pagefind", cache):
         manifest = json.loads((folder / "shards.json").read_text())
         assert [s["name"] for s in manifest["shards"]] == [
-            "2026", "2025", "2024", "2023", "2022", "2021"]
-        assert not (folder / "2020").exists()
+            "2026-q1", "2025", "2024", "2023", "2022", "2021", "2020"]
+        assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == [
+            "2020", "2021", "2022", "2023", "2024", "2025", "2026-q1"]
+    assert bundle_files(site / "pagefind") == fresh_bundle(site, tmp_path / "fresh")
+
+
+def fresh_bundle(site, folder):
+    """The bundle a clean build of `site`'s pages gives."""
+    shutil.copytree(site / "papers", folder / "papers")
+    build_index(folder, IndexOptions())
+    return bundle_files(folder / "pagefind")
+
+
+def test_a_page_moving_to_another_quarter_reindexes_both_and_equals_a_fresh_build(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache" / CACHE_DIR
+    write_filtered_site(site)
+    build_index(site, IndexOptions(), cache=cache)
+    shutil.rmtree(site / "pagefind")  # as in CI: only the cache is kept
+    change_paper(site, 35, old="date:2025-06", new="date:2025-03")  # June -> March
+    stats = build_index(site, IndexOptions(), cache=cache)
+    assert stats.indexed == ("2025-q2", "2025-q1")
+    assert bundle_files(site / "pagefind") == fresh_bundle(site, tmp_path / "fresh")
+    bundle = site / "pagefind"
+    assert "/papers/p35/" in shard_urls(bundle, "2025-q1")
+    assert [len(shard_urls(bundle, name)) for name in ("2025-q2", "2025-q1")] == [2, 4]
+
+
+def test_a_newest_year_page_without_a_date_goes_to_the_year_shard(tmp_path):
+    write_filtered_site(tmp_path)
+    change_paper(tmp_path, 11, old='data-pagefind-sort="date:', new='data-pagefind-sort="day:')
+    build_index(tmp_path, IndexOptions())
+    manifest = json.loads((tmp_path / "pagefind" / "shards.json").read_text())
+    assert [(s["name"], s["pages"]) for s in manifest["shards"]][:3] == [
+        ("2025-q2", 3), ("2025-q1", 2), ("2025", 1)]
+
+
+@pytest.mark.parametrize("split, names", [
+    ("month", ["2025-06", "2025-05", "2025-04", "2025-03", "2025-02", "2025-01", "2024"]),
+    ("none", ["2025", "2024"]),
+])
+def test_the_newest_year_can_be_split_by_month_or_not_at_all(tmp_path, split, names):
+    write_filtered_site(tmp_path)
+    options = read_options({"PAGEFIND_INDEX": {"split_newest": split}})
+    build_index(tmp_path, options)
+    manifest = json.loads((tmp_path / "pagefind" / "shards.json").read_text())
+    assert [s["name"] for s in manifest["shards"]][:len(names)] == names
+    with pytest.raises(PagefindIndexError, match=r"split_newest.*'week'"):
+        read_options({"PAGEFIND_INDEX": {"split_newest": "week"}})
+
+
+def test_the_page_memo_reads_only_pages_whose_size_or_mtime_changed(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    write_filtered_site(site)
+    build_index(site, IndexOptions(), cache=cache)
+    assert (cache / "pages.json").is_file()
+    # Same size, same mtime: the page is taken to be unchanged and not read again.
+    page = site / "papers" / "p3" / "index.html"
+    stat = page.stat()
+    change_paper(site, 3, old="words", new="wordz")
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert build_index(site, IndexOptions(), cache=cache).indexed == ()
+    # A new mtime (every real write gives one): read again, and its shard indexed again.
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert build_index(site, IndexOptions(), cache=cache).indexed == ("2023",)
+    # An unreadable memo is only a slower scan.
+    (cache / "pages.json").write_text("{not json")
+    change_paper(site, 4, old="words", new="wordy")
+    assert build_index(site, IndexOptions(), cache=cache).indexed == ("2024",)
+    assert bundle_files(site / "pagefind") == fresh_bundle(site, tmp_path / "fresh")
 
 
 def test_a_broken_or_partial_cache_is_indexed_again(tmp_path):
@@ -328,14 +403,14 @@ def test_a_broken_or_partial_cache_is_indexed_again(tmp_path):
     assert build_index(site, IndexOptions(), cache=cache).indexed == ("2021",)
     shutil.rmtree(site / "pagefind")
     (cache / "shards.json").write_text("{not json")
-    assert len(build_index(site, IndexOptions(), cache=cache).indexed) == 6
+    assert len(build_index(site, IndexOptions(), cache=cache).indexed) == 7
 
 
 def test_other_settings_index_every_shard_again(tmp_path):
     write_filtered_site(tmp_path)
     build_index(tmp_path, IndexOptions())
     stats = build_index(tmp_path, IndexOptions(force_language="en"))
-    assert len(stats.indexed) == 6
+    assert len(stats.indexed) == 7
 
 
 def test_a_shard_value_that_cannot_name_a_folder_is_refused_with_its_page(tmp_path):

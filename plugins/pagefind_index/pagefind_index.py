@@ -2,10 +2,13 @@
 
 Owns the `PAGEFIND_INDEX` settings, the Pagefind command line, and swapping the new bundle into
 `<output>/pagefind/`. The index is split into shards (see `shards`): one complete Pagefind
-bundle per listing year at `pagefind/<year>/`, listed newest first in `pagefind/shards.json`,
-which theme/static/js/search.js reads to merge them in the browser. Pagefind runs once per shard
+bundle per closed listing year at `pagefind/<year>/` and one per quarter of the newest year at
+`pagefind/<year>-q<n>/`, listed newest first in `pagefind/shards.json`, which
+theme/static/js/search.js reads to merge them in the browser. Pagefind runs once per shard
 whose pages changed, one shard after another, so peak memory is one shard's; an unchanged shard
-is taken from the previous bundle (when output/ was kept) or from `<CACHE_PATH>/search/`.
+is taken from the previous bundle (when output/ was kept) or from `<CACHE_PATH>/search/`, which
+also keeps the page memo (`pages.json`: a page whose size and mtime did not change is not read
+again to find its shard and digest).
 It leaves what gets indexed to the theme: paper pages carry `data-pagefind-body` (plus filters,
 sort keys and meta), so every other page is skipped. The binary comes from the `pagefind_bin`
 wheel (`pagefind[bin]`): no npm and no download at build time.
@@ -20,6 +23,7 @@ Settings (all optional)::
         "extra_args": [],         # more Pagefind CLI arguments, passed through as given
         "reproducible": True,     # sort filter values so equal sites give equal bundles
         "shard_filter": "year",   # one bundle per value of this data-pagefind-filter
+        "split_newest": "quarter",  # the newest year in quarter shards ("month", "none")
         "early": True,            # start once the articles are written, alongside Pelican
     }
 
@@ -47,7 +51,18 @@ from typing import Any
 from pelican import signals
 
 from .canonical import UnexpectedBundle, canonicalize
-from .shards import Shard, ShardError, link_tree, read_manifest, scan_site, write_manifest
+from .shards import (
+    MEMO,
+    SPLITS,
+    Shard,
+    ShardError,
+    link_tree,
+    read_manifest,
+    read_page_memo,
+    scan_site,
+    write_manifest,
+    write_page_memo,
+)
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +74,7 @@ DEFAULTS: dict[str, Any] = {
     "extra_args": [],
     "reproducible": True,
     "shard_filter": "year",
+    "split_newest": "quarter",
     "early": True,
 }
 CACHE_DIR = "search"  # under Pelican's CACHE_PATH: the previous build's shards
@@ -81,6 +97,7 @@ class IndexOptions:
     reproducible: bool = True
     shard_filter: str = "year"
     early: bool = True
+    split_newest: str = "quarter"
 
 
 @dataclass(frozen=True)
@@ -132,8 +149,13 @@ def read_options(settings: Mapping[str, Any]) -> IndexOptions:
         raise PagefindIndexError(
             f"PAGEFIND_INDEX['shard_filter']: expected a filter name, got {shard_filter!r}"
         )
+    split = merged["split_newest"]
+    if split not in SPLITS:
+        raise PagefindIndexError(
+            f"PAGEFIND_INDEX['split_newest']: expected one of {', '.join(SPLITS)}, got {split!r}"
+        )
     return IndexOptions(merged["enabled"], bundle_dir, language, glob, tuple(extra),
-                        merged["reproducible"], shard_filter, merged["early"])
+                        merged["reproducible"], shard_filter, merged["early"], split)
 
 
 def find_executable() -> Path:
@@ -243,11 +265,15 @@ def build_index(site: Path, options: IndexOptions, executable: Path | None = Non
     target = site / options.bundle_dir
     executable = executable or find_executable()
     glob = options.glob or "**/*.html"
+    memo = read_page_memo(cache / MEMO) if cache is not None else None
     try:
         shards, any_marked = scan_site(site, glob, options.shard_filter,
-                                       _recipe(options, executable), skip=[options.bundle_dir])
+                                       _recipe(options, executable), skip=[options.bundle_dir],
+                                       split=options.split_newest, memo=memo)
     except ShardError as exc:
         raise PagefindIndexError(str(exc)) from None
+    if memo is not None:
+        write_page_memo(cache / MEMO, memo)
     if not shards:
         # Pagefind exits with an error when it finds nothing to index; an empty archive is
         # still a valid site (not even worth a warning), so it just gets no search bundle.

@@ -1,13 +1,19 @@
 """Which pages go into which search shard, the shard manifest, and where a shard can be reused.
 
-The search index is split into shards, one complete Pagefind bundle per value of one filter
-(the paper pages' `year`), so each Pagefind run holds one shard in memory and a daily build
-re-indexes only the shards whose pages changed. This module owns:
+The search index is split into shards, complete Pagefind bundles over the values of one
+filter (the paper pages' `year`), so each Pagefind run holds one shard in memory and a daily
+build re-indexes only the shards whose pages changed. Every closed year is one shard; the
+newest year is split into quarters (`2027-q3`; or months, or not at all), so a new day
+re-indexes at most one quarter. When the first page of a new year arrives, the last year's
+quarters become one year shard again (a full-year index, once). This module owns:
 
 - scanning the built site: every HTML page that Pagefind would index (it carries
   `data-pagefind-body`) is put in the shard named by its `data-pagefind-filter="year:..."`
-  value (pages without one go to the shard `other`), and each shard gets a digest of its
-  pages' paths and bytes plus the indexing settings (`scan_site`);
+  value (pages without one go to the shard `other`) and, in the newest year, the month of its
+  `data-pagefind-sort="date:..."`; each shard gets a digest of its pages' paths and bytes plus
+  the indexing settings (`scan_site`);
+- the page memo (`read_page_memo`, `write_page_memo`): what the scan read from each page, by
+  size and mtime, so a daily build reads only the pages written since the last one;
 - the manifest `shards.json` the browser reads (`write_manifest`, `read_manifest`): shards
   newest first, each with its folder, page count and digest; compact, sorted, same bytes for
   the same pages;
@@ -28,6 +34,7 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +44,12 @@ OTHER = "other"  # the shard of indexed pages that carry no value of the shard f
 BODY_MARKER = b"data-pagefind-body"
 SHARD_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _DIGEST_RE = re.compile(r"^[0-9a-f]{64}$")
+_YEAR_RE = re.compile(r"^[0-9]{4}$")
+# The month a page is listed in, from the sort key search.js sorts "newest" by.
+_DATE_RE = re.compile(rb'data-pagefind-sort="date:([0-9]{4})-([0-9]{2})-[0-9]{2}')
+SPLITS = ("quarter", "month", "none")  # how the newest year is split into shards
+MEMO = "pages.json"  # the page memo, next to the cached shards
+MEMO_VERSION = 1
 
 
 class ShardError(ValueError):
@@ -109,45 +122,135 @@ def _walk(site: Path, pattern: str, skip: Iterable[str]) -> list[str]:
     return sorted(found)
 
 
+@dataclass(frozen=True)
+class PageFacts:
+    """What the shard scan needs of one page: read from its bytes, or from the page memo."""
+    marked: bool  # carries data-pagefind-body
+    value: str  # its shard filter value (OTHER without one)
+    month: int  # 1-12 from its `date` sort key, 0 without one
+    digest: bytes  # sha256 of its bytes
+
+
+# Page memo, by site-relative path: [size, mtime_ns, marked, value, month, sha256 hex].
+PageMemo = dict[str, list[Any]]
+
+
+def _page_facts(data: bytes, relative: str, value_re: re.Pattern[bytes],
+                filter_name: str) -> PageFacts:
+    match = value_re.search(data)
+    value = match.group(1).decode("utf-8", "replace").strip() if match else OTHER
+    if not SHARD_NAME_RE.match(value):
+        raise ShardError(f"{relative}: {filter_name} value {value!r} cannot name a search "
+                         "shard (letters, digits, - and _ only)")
+    date = _DATE_RE.search(data)
+    month = 0
+    if date and date.group(1).decode() == value and 1 <= int(date.group(2)) <= 12:
+        month = int(date.group(2))
+    return PageFacts(BODY_MARKER in data, value, month, hashlib.sha256(data).digest())
+
+
+def _memo_entry(entry: Any) -> bool:
+    return (isinstance(entry, list) and len(entry) == 6 and type(entry[0]) is int
+            and type(entry[1]) is int and isinstance(entry[2], bool)
+            and isinstance(entry[3], str) and type(entry[4]) is int
+            and isinstance(entry[5], str) and _DIGEST_RE.match(entry[5]) is not None)
+
+
+def read_page_memo(path: Path) -> PageMemo:
+    """The page memo a previous scan saved at `path`; {} if missing or unreadable (then every
+    page is simply read again)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        pages = data["pages"] if data.get("version") == MEMO_VERSION else {}
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.warning("pagefind: %s is unreadable (%s); every page is read again", path, exc)
+        return {}
+    if not isinstance(pages, dict):
+        return {}
+    return {relative: entry for relative, entry in pages.items() if _memo_entry(entry)}
+
+
+def write_page_memo(path: Path, memo: PageMemo) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps({"version": MEMO_VERSION, "pages": memo},
+                                    separators=(",", ":"), sort_keys=True), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def shard_name(value: str, month: int, newest_year: str, split: str) -> str:
+    """The shard of a page with shard filter `value` listed in `month` (0: unknown).
+
+    Pages of the newest year go to a shard of their quarter (`2027-q3`) or month
+    (`2027-08`) when `split` says so; every other value is one shard of its own."""
+    if split == "none" or value != newest_year or not month:
+        return value
+    if split == "quarter":
+        return f"{value}-q{(month - 1) // 3 + 1}"
+    return f"{value}-{month:02d}"
+
+
 def scan_site(site: Path, pattern: str, filter_name: str, recipe: str,
-              skip: Iterable[str] = ()) -> tuple[list[Shard], bool]:
+              skip: Iterable[str] = (), split: str = "quarter",
+              memo: PageMemo | None = None) -> tuple[list[Shard], bool]:
     """The shards of `site`, newest first, and whether any page carries `data-pagefind-body`.
 
     Without any marked page Pagefind indexes every page's body, so then every page counts.
-    `recipe` (Pagefind's version and settings) goes into every digest: a new Pagefind or new
-    settings re-index everything.
+    Each page goes to the shard of its filter value; the newest year (the greatest value made
+    of four digits) is split as `split` says (`shard_name`), by the month of the page's
+    `data-pagefind-sort="date:YYYY-MM-DD"`. `recipe` (Pagefind's version and settings) goes
+    into every digest: a new Pagefind or new settings re-index everything.
+
+    `memo` maps pages to what an earlier scan read from them with their size and mtime; a page
+    whose size and mtime are unchanged is not read again. It is updated in place to this
+    site's pages.
     """
+    if split not in SPLITS:
+        raise ValueError(f"split: expected one of {', '.join(SPLITS)}, got {split!r}")
     value_re = _value_re(filter_name)
-    marked: dict[str, list[tuple[str, str]]] = {}
-    unmarked: list[tuple[str, str]] = []
-    hashes: dict[tuple[bool, str], hashlib._Hash] = {}
+    known = memo if memo is not None else {}
+    seen: PageMemo = {}
+    facts: list[tuple[str, PageFacts]] = []
     root = str(site)
     for relative in _walk(site, pattern, skip):
+        path = os.path.join(root, relative)
         try:
-            with open(os.path.join(root, relative), "rb") as file:
-                data = file.read()
+            stat = os.stat(path)
+            before = known.get(relative)
+            if before is not None and before[0] == stat.st_size and before[1] == stat.st_mtime_ns:
+                page = PageFacts(before[2], before[3], before[4], bytes.fromhex(before[5]))
+            else:
+                with open(path, "rb") as file:
+                    data = file.read()
+                    stat = os.fstat(file.fileno())
+                page = _page_facts(data, relative, value_re, filter_name)
+                if len(data) != stat.st_size:  # written to meanwhile: not worth remembering
+                    stat = None
         except FileNotFoundError:  # a temporary file of a page being written meanwhile
             continue
-        is_marked = BODY_MARKER in data
-        match = value_re.search(data)
-        name = match.group(1).decode("utf-8", "replace").strip() if match else OTHER
-        if not SHARD_NAME_RE.match(name):
-            raise ShardError(f"{relative}: {filter_name} value {name!r} cannot name a search "
-                             "shard (letters, digits, - and _ only)")
-        (marked.setdefault(name, []) if is_marked else unmarked).append((relative, name))
-        digest = hashes.get((is_marked, name))
-        if digest is None:
-            digest = hashes[(is_marked, name)] = hashlib.sha256(
-                f"search shard {MANIFEST_VERSION}\0{recipe}\0{name}\0".encode())
-        digest.update(relative.encode() + b"\0" + len(data).to_bytes(8, "big"))
-        digest.update(data)
-    any_marked = bool(marked)
-    groups: dict[str, list[str]] = {}
-    for relative, name in (pair for pairs in marked.values() for pair in pairs) \
-            if any_marked else unmarked:
-        groups.setdefault(name, []).append(relative)
-    shards = [Shard(name, sorted(pages), hashes[(any_marked, name)].hexdigest())
-              for name, pages in groups.items()]
+        if stat is not None:
+            seen[relative] = [stat.st_size, stat.st_mtime_ns, page.marked, page.value,
+                              page.month, page.digest.hex()]
+        facts.append((relative, page))
+    if memo is not None:
+        memo.clear()
+        memo.update(seen)
+    any_marked = any(page.marked for _, page in facts)
+    counted = [(relative, page) for relative, page in facts if page.marked == any_marked]
+    newest_year = max((page.value for _, page in counted if _YEAR_RE.match(page.value)),
+                      default="")
+    groups: dict[str, list[tuple[str, bytes]]] = {}
+    for relative, page in counted:  # in path order
+        name = shard_name(page.value, page.month, newest_year, split)
+        groups.setdefault(name, []).append((relative, page.digest))
+    shards = []
+    for name, pages in groups.items():
+        digest = hashlib.sha256(f"search shard {MANIFEST_VERSION}\0{recipe}\0{name}\0".encode())
+        for relative, page_digest in pages:
+            digest.update(relative.encode() + b"\0" + page_digest)
+        shards.append(Shard(name, [relative for relative, _ in pages], digest.hexdigest()))
     return newest_first(shards), any_marked
 
 
