@@ -15,6 +15,7 @@ from pagefind_index.pagefind_index import (
     pagefind_command,
     read_options,
 )
+from pagefind_index.shards import page_glob
 
 PAPER = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
 <nav>Home Archive Topics navigationword</nav>
@@ -465,3 +466,23 @@ def test_an_early_run_that_fails_fails_the_build_at_the_end(tmp_path):
     start_early(run)
     with pytest.raises(PagefindIndexError, match=r"papers/p1/index\.html"):
         index_site(run)
+
+
+def test_a_shard_is_read_through_one_glob_of_its_pages():
+    assert page_glob(["papers/2708.1/index.html", "papers/2708.2/index.html"]) == \
+        "papers/{2708.1,2708.2}/index.html"
+    assert page_glob(["papers/a/index.html"]) == "papers/a/{index.html}"
+    assert page_glob(["index.html", "papers/b/index.html"]) == "{index.html,papers/b/index.html}"
+    # Characters a glob would read as syntax: no glob, the pages are linked into a folder.
+    assert page_glob(["papers/a,b/index.html"]) is None
+    assert page_glob(["papers/{a}/index.html"]) is None
+
+
+def test_linked_pages_and_a_glob_of_them_give_the_same_bundle(tmp_path, monkeypatch):
+    write_filtered_site(tmp_path / "glob")
+    build_index(tmp_path / "glob", IndexOptions())
+    write_filtered_site(tmp_path / "linked")
+    monkeypatch.setattr("pagefind_index.pagefind_index.page_glob", lambda pages: None)
+    build_index(tmp_path / "linked", IndexOptions())
+    assert bundle_files(tmp_path / "linked" / "pagefind") == \
+        bundle_files(tmp_path / "glob" / "pagefind")

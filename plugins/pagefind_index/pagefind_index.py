@@ -57,6 +57,7 @@ from .shards import (
     Shard,
     ShardError,
     link_tree,
+    page_glob,
     read_manifest,
     read_page_memo,
     scan_site,
@@ -206,13 +207,24 @@ def _recipe(options: IndexOptions, executable: Path) -> str:
                        UNUSED_ASSETS])
 
 
-def run_pagefind(executable: Path, pages: Path, bundle: Path, options: IndexOptions,
-                 label: str) -> None:
-    """Index the site folder `pages` into the new folder `bundle` (canonicalised)."""
-    command = pagefind_command(executable, pages, bundle, replace(options, glob=""))
-    log.debug("running %s", " ".join(command))
+def run_pagefind(executable: Path, site: Path, bundle: Path, options: IndexOptions,
+                 label: str, workdir: Path, glob: str = "") -> None:
+    """Index the pages of `site` that `glob` matches (all, without one) into the new folder
+    `bundle` (canonicalised).
+
+    Pagefind runs in `workdir`, where the glob is handed over in a `pagefind.json` (its config
+    file): the glob of a whole year's pages is longer than one command-line argument may be.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    config = workdir / "pagefind.json"
+    if glob:
+        config.write_text(json.dumps({"glob": glob}), encoding="utf-8")
+    else:
+        config.unlink(missing_ok=True)
+    command = pagefind_command(executable, site, bundle, replace(options, glob=""))
+    log.debug("running %s%s", " ".join(command), f" (glob of {label})" if glob else "")
     result = subprocess.run(
-        command, capture_output=True, text=True, check=False,
+        command, capture_output=True, text=True, check=False, cwd=workdir,
         env={**os.environ, "NO_COLOR": "1"},
     )
     output = result.stdout + result.stderr
@@ -293,11 +305,16 @@ def build_index(site: Path, options: IndexOptions, executable: Path | None = Non
         for shard in shards:
             if shard.digest in (in_output.get(shard.name), in_cache.get(shard.name)):
                 continue
-            pages = work / "pages" / shard.name
-            _link_pages(site, shard.pages, pages)
-            run_pagefind(executable, pages, fresh / shard.name, options,
-                         f"{site} (shard {shard.name}, {len(shard.pages)} pages)")
-            shutil.rmtree(pages)
+            label = f"{site} (shard {shard.name}, {len(shard.pages)} pages)"
+            glob = page_glob(shard.pages)
+            if glob is not None:  # Pagefind reads just these pages of the site
+                run_pagefind(executable, site, fresh / shard.name, options, label,
+                             work / "run", glob)
+            else:  # a folder holding just these pages, at their paths (so URLs stay)
+                pages = work / "pages" / shard.name
+                _link_pages(site, shard.pages, pages)
+                run_pagefind(executable, pages, fresh / shard.name, options, label, work / "run")
+                shutil.rmtree(pages)
             indexed.append(shard.name)
         # Every Pagefind run succeeded: now take the unchanged shards from where they are.
         for shard in shards:
@@ -317,10 +334,22 @@ def build_index(site: Path, options: IndexOptions, executable: Path | None = Non
         update_cache(cache, target, shards, in_cache)
     log.info("pagefind: %d shard(s), %d indexed (%s), %d reused", len(shards), len(indexed),
              ", ".join(indexed) or "none", len(shards) - len(indexed))
-    files = [p for p in target.rglob("*") if p.is_file()]
-    return IndexStats(pages=sum(len(s.pages) for s in shards), files=len(files),
-                      bytes=sum(p.stat().st_size for p in files),
+    files, size = _tree_size(str(target))
+    return IndexStats(pages=sum(len(s.pages) for s in shards), files=files, bytes=size,
                       shards=len(shards), indexed=tuple(indexed))
+
+
+def _tree_size(folder: str) -> tuple[int, int]:
+    """(files, bytes) under `folder`: one stat a file (tens of thousands in a big bundle)."""
+    files = size = 0
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                more, more_size = _tree_size(entry.path)
+                files, size = files + more, size + more_size
+            elif entry.is_file(follow_symlinks=False):
+                files, size = files + 1, size + entry.stat(follow_symlinks=False).st_size
+    return files, size
 
 
 def update_cache(cache: Path, bundle: Path, shards: list[Shard], in_cache: dict[str, str]) -> None:

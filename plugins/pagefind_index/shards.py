@@ -254,6 +254,33 @@ def scan_site(site: Path, pattern: str, filter_name: str, recipe: str,
     return newest_first(shards), any_marked
 
 
+_GLOB_SAFE_RE = re.compile(r"^[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*$")
+
+
+def page_glob(pages: list[str]) -> str | None:
+    """A Pagefind glob matching exactly `pages` (relative paths), or None when a path holds a
+    character that would need escaping in a glob.
+
+    The folders and file name every page shares stay literal, so Pagefind walks only that
+    folder: `papers/{2708.17263,2708.17272}/index.html`.
+    """
+    if not pages or not all(_GLOB_SAFE_RE.match(page) for page in pages):
+        return None
+    split = [page.split("/") for page in pages]
+    shortest = min(len(parts) for parts in split)
+    head = 0
+    while head < shortest - 1 and len({parts[head] for parts in split}) == 1:
+        head += 1
+    tail = 0
+    while (tail < shortest - 1 - head
+           and len({parts[len(parts) - 1 - tail] for parts in split}) == 1):
+        tail += 1
+    middles = ["/".join(parts[head:len(parts) - tail]) for parts in split]
+    prefix = "".join(part + "/" for part in split[0][:head])
+    suffix = "".join("/" + part for part in split[0][len(split[0]) - tail:]) if tail else ""
+    return prefix + "{" + ",".join(middles) + "}" + suffix
+
+
 def newest_first(shards: list[Shard]) -> list[Shard]:
     """Shard names (years) in descending order, `other` last: the order the browser expects."""
     ordered = sorted(shards, key=lambda shard: shard.name, reverse=True)
