@@ -5,7 +5,7 @@ the template serialises it with Jinja's `tojson`, which escapes `<`, `>`, `&` an
 title or abstract can close the `<script>` element it sits in. The data says what the page's
 other tags cannot (type, authors as people, identifiers, dates, organisation) and repeats no
 text the page already gives crawlers: no abstract and no description (the meta description
-and og:description carry the abstract's opening, `short_description`), no keywords (the
+carries the abstract's opening, `short_description`), no keywords (the
 topics are rel="tag" links), the title once as `headline` (with `name` only when the headline
 had to be shortened) and the address once as `url` (published builds).
 """
