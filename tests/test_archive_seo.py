@@ -12,6 +12,7 @@ from plugins.archive_seo.archive_seo import (
     read_options,
     robots_txt,
     write_seo_files,
+    write_sitemaps,
 )
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -120,3 +121,27 @@ def test_an_unreadable_page_cache_is_ignored(tmp_path, text, caplog):
     assert write_seo_files(site, "https://x.org", SeoOptions(), cache) == 1
     assert sitemap_locs(site) == ["https://x.org/"]
     assert json.loads(cache.read_text(encoding="utf-8"))["format"] == 1
+
+
+def test_a_sitemap_over_the_url_limit_is_split_under_one_index(tmp_path):
+    """The sitemaps protocol allows 50,000 URLs a file (a 100,000-paper archive has more):
+    sitemap.xml becomes the index of parts that together list every URL once."""
+    urls = [f"https://x.org/papers/{n:03}/" for n in range(5)]
+    assert write_sitemaps(tmp_path, "https://x.org", urls, per_file=2) == [
+        "sitemap.xml", "sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"]
+    index = etree.parse(str(tmp_path / "sitemap.xml")).getroot()
+    assert index.tag == f"{SITEMAP_NS}sitemapindex"
+    parts = [el.text for el in index.iter(f"{SITEMAP_NS}loc")]
+    assert parts == [f"https://x.org/sitemap-{n}.xml" for n in (1, 2, 3)]
+    listed = []
+    for part in parts:
+        tree = etree.parse(str(tmp_path / part.removeprefix("https://x.org/")))
+        locs = [el.text for el in tree.iter(f"{SITEMAP_NS}loc")]
+        assert tree.getroot().tag == f"{SITEMAP_NS}urlset" and 0 < len(locs) <= 2
+        listed += locs
+    assert listed == urls
+    # Back under the limit: one sitemap again, and no part left behind for crawlers to find.
+    write(tmp_path / "sitemap-9.xml.bak", "not ours")
+    assert write_sitemaps(tmp_path, "https://x.org", urls) == ["sitemap.xml"]
+    assert sitemap_locs(tmp_path) == urls
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sitemap-9.xml.bak", "sitemap.xml"]

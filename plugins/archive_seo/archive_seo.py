@@ -4,10 +4,14 @@ Owns the `ARCHIVE_SEO` settings and both files. The sitemap is made from the HTM
 were actually written (one walk of the output folder after the build), so every generator's
 pages are in it (ours and Pelican's) without each one having to report its URLs; pages marked
 ``<meta name="robots" content="noindex">`` (the 404 page) and asset folders are left out.
-Output is sorted, so the same site gives the same bytes. What each page's head said is kept in
-`<CACHE_PATH>/archive_seo/pages.json` (size, mtime in ns, noindex or not), so a rebuild only
-opens the pages written since; an unreadable cache is ignored (every page is read again). It
-leaves per-page tags (title, canonical, OpenGraph, JSON-LD) to the theme's `partials/seo.html`.
+Output is sorted, so the same site gives the same bytes. The sitemaps protocol allows 50,000
+URLs a file: a bigger site (a 100,000-paper archive) gets `sitemap-1.xml`, `sitemap-2.xml`, ...
+of at most that many URLs each, and `sitemap.xml` becomes the sitemap index naming them, so
+robots.txt and a sitemap submitted to a search console keep one address. What each page's
+head said is kept in `<CACHE_PATH>/archive_seo/pages.json` (size, mtime in ns, noindex or
+not), so a rebuild only opens the pages written since; an unreadable cache is ignored (every
+page is read again). It leaves per-page tags (title, canonical, OpenGraph, JSON-LD) to the
+theme's `partials/seo.html`.
 
 Settings (all optional)::
 
@@ -26,6 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +49,9 @@ NOINDEX_MARK = 'name="robots" content="noindex'
 HEAD_BYTES = 8192
 CACHE_FILE = Path("archive_seo") / "pages.json"  # under CACHE_PATH
 CACHE_FORMAT = 1
+MAX_SITEMAP_URLS = 50_000  # the sitemaps.org limit for one sitemap file
+PART_NAME = "sitemap-{}.xml"  # the parts of a split sitemap, numbered from 1
+_PART_RE = re.compile(r"sitemap-[0-9]+\.xml")
 # What a page's head said, by output-relative path: [size, mtime_ns, noindex].
 PageCache = dict[str, list[Any]]
 
@@ -155,6 +163,35 @@ def sitemap_xml(urls: Iterable[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def sitemap_index_xml(urls: Iterable[str]) -> str:
+    """A sitemaps.org `sitemapindex` naming the sitemap files at `urls`, in the order given."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"  <sitemap><loc>{escape(url)}</loc></sitemap>" for url in urls]
+    lines.append("</sitemapindex>")
+    return "\n".join(lines) + "\n"
+
+
+def write_sitemaps(output: Path, site_url: str, urls: list[str],
+                   per_file: int = MAX_SITEMAP_URLS) -> list[str]:
+    """`sitemap.xml` (one file, or the index of parts of `per_file` URLs each) and its parts;
+    parts an earlier, bigger build wrote are removed. Returns the files written."""
+    chunks = [urls[start:start + per_file] for start in range(0, len(urls), per_file)]
+    parts = [PART_NAME.format(number) for number in range(1, len(chunks) + 1)]
+    if len(chunks) <= 1:
+        parts = []
+        write_atomic(output / "sitemap.xml", sitemap_xml(urls))
+    else:
+        for name, chunk in zip(parts, chunks, strict=True):
+            write_atomic(output / name, sitemap_xml(chunk))
+        write_atomic(output / "sitemap.xml",
+                     sitemap_index_xml(page_url(site_url, name) for name in parts))
+    for stale in sorted(output.glob("sitemap-*.xml")):
+        if _PART_RE.fullmatch(stale.name) and stale.name not in parts:
+            stale.unlink()
+    return ["sitemap.xml", *parts]
+
+
 def robots_txt(site_url: str) -> str:
     """Allow everything and name the sitemap (only with an absolute `site_url`: the
     robots.txt standard requires an absolute sitemap URL)."""
@@ -173,7 +210,7 @@ def write_seo_files(output: Path, site_url: str, options: SeoOptions,
     seen: PageCache = {}
     urls = sorted(page_url(site_url, relative)
                   for relative in iter_pages(output, options, known, seen))
-    write_atomic(output / "sitemap.xml", sitemap_xml(urls))
+    write_sitemaps(output, site_url, urls)
     write_atomic(output / "robots.txt", robots_txt(site_url))
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
