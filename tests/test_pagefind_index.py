@@ -127,6 +127,9 @@ def test_the_built_site_indexes_every_paper_page_and_nothing_else(built_site):
     paper_pages = list((built_site / "papers").glob("*/index.html"))
     assert sum(counts) == len(paper_pages) > 0
     assert [shard["pages"] for shard in manifest["shards"]] == counts
+    # The fixture lists papers in December 2025 and in May and June 2026: the paper pages'
+    # year filter and date sort key put them in a year shard and a quarter of the newest.
+    assert [shard["name"] for shard in manifest["shards"]] == ["2026-q2", "2025"]
     bodies = [page for page in built_site.rglob("*.html")
               if "data-pagefind-body" in page.read_text(encoding="utf-8")]
     assert sorted(bodies) == sorted(paper_pages)
