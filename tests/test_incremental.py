@@ -1,6 +1,6 @@
 """A rebuild with the previous build's output and caches gives the same site, byte for byte, as
-a clean build of the same listings: after a day is added, or the first day of a new year
-(both with search: its quarter shards fold into a year shard; the others leave it off, so
+a clean build of the same listings: after a day is added, or a day of a new year (both with
+search: the last year's month shards close into a year shard; the others leave it off, so
 they stay quick), an old paper's upvotes change, a paper is removed, a template or a
 setting is edited, an output file is deleted or edited by hand, or a build is killed part-way.
 Each rebuild's log line says how many pages were rendered and how many were skipped
@@ -126,7 +126,7 @@ def shard_names(folder: Path) -> list[str]:
             json.loads((folder / "shards.json").read_text(encoding="utf-8"))["shards"]]
 
 
-def test_the_first_day_of_a_new_year_folds_the_last_years_quarters_like_a_clean_build(tmp_path):
+def test_a_new_year_past_the_recent_days_closes_the_last_one_like_a_clean_build(tmp_path):
     december, may = FIXTURE_ARCHIVE / "2025" / "2025-12-11.yaml", \
         FIXTURE_ARCHIVE / "2026" / "2026-05-29.yaml"
     before, after = tmp_path / "before", tmp_path / "after"
@@ -137,14 +137,14 @@ def test_the_first_day_of_a_new_year_folds_the_last_years_quarters_like_a_clean_
 
     daily = tmp_path / "daily"
     build_site(before, daily, topic_cache=True)
-    assert shard_names(daily / "output" / "pagefind") == ["2025-q4"]
+    assert shard_names(daily / "output" / "pagefind") == ["2025-12"]
     rebuilt = build_site(after, daily, topic_cache=True)
     clean = build_site(after, tmp_path / "clean")
 
     assert_same_site(rebuilt, clean)
     for folder in (rebuilt / "pagefind", daily / "cache" / "search"):
-        assert shard_names(folder) == ["2026-q2", "2025"]
-        assert not (folder / "2025-q4").exists()
+        assert shard_names(folder) == ["2026-05", "2025"]
+        assert not (folder / "2025-12").exists()
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 import gzip
 import json
 import os
+import re
 import shutil
 
 import pytest
@@ -112,6 +113,9 @@ def test_options_default_and_pass_through():
     ({"force_language": "english"}, "force_language"),
     ({"extra_args": "--verbose"}, "extra_args"),
     ({"glob": "../**/*.html"}, "glob"),
+    ({"split_newest": "week"}, r"split_newest.*'week'"),
+    ({"recent_days": "14"}, "recent_days"),
+    ({"recent_days": -1}, "recent_days"),
     (["enabled"], "expected a dict"),
 ])
 def test_bad_settings_name_the_key(value, message):
@@ -128,8 +132,8 @@ def test_the_built_site_indexes_every_paper_page_and_nothing_else(built_site):
     assert sum(counts) == len(paper_pages) > 0
     assert [shard["pages"] for shard in manifest["shards"]] == counts
     # The fixture lists papers in December 2025 and in May and June 2026: the paper pages'
-    # year filter and date sort key put them in a year shard and a quarter of the newest.
-    assert [shard["name"] for shard in manifest["shards"]] == ["2026-q2", "2025"]
+    # year filter and date sort key put them in a closed year's shard and two months'.
+    assert [shard["name"] for shard in manifest["shards"]] == ["2026-06", "2026-05", "2025"]
     bodies = [page for page in built_site.rglob("*.html")
               if "data-pagefind-body" in page.read_text(encoding="utf-8")]
     assert sorted(bodies) == sorted(paper_pages)
@@ -173,9 +177,9 @@ def test_two_builds_of_the_same_site_give_the_same_bundle_bytes(tmp_path):
     first = bundle_files(tmp_path / "pagefind")
     for _ in range(3):
         shutil.rmtree(tmp_path / "pagefind")  # nothing to reuse: every shard indexed again
-        assert len(build_index(tmp_path, IndexOptions()).indexed) == 7
+        assert len(build_index(tmp_path, IndexOptions()).indexed) == 9
         assert bundle_files(tmp_path / "pagefind") == first
-    assert len([name for name in first if "/filter/" in name]) == 3 * 7
+    assert len([name for name in first if "/filter/" in name]) == 3 * 9
 
 
 def test_filters_keep_every_value_and_page_after_sorting(tmp_path):
@@ -248,24 +252,28 @@ def shard_urls(bundle, name):
     return urls
 
 
-def test_each_closed_year_and_each_quarter_of_the_newest_is_a_bundle_newest_first(tmp_path):
-    write_filtered_site(tmp_path)  # 2020-2025; 2025's pages are listed in January to June
+NAMES = ["2025-06", "2025-05", "2025-04", "2025-q1", "2024", "2023", "2022", "2021", "2020"]
+
+
+def test_closed_years_quarters_and_months_of_the_open_one_are_bundles_newest_first(tmp_path):
+    # 2020-2025; 2025's six pages are listed from January 6 to June 8, one a month.
+    write_filtered_site(tmp_path)
     stats = build_index(tmp_path, IndexOptions())
     bundle = tmp_path / "pagefind"
     manifest = json.loads((bundle / "shards.json").read_text())
     names = [shard["name"] for shard in manifest["shards"]]
-    assert names == ["2025-q2", "2025-q1", "2024", "2023", "2022", "2021", "2020"]
-    assert stats.shards == 7 and stats.pages == 40
+    assert names == NAMES
+    assert stats.shards == 9 and stats.pages == 40
     seen = {}
     for shard in manifest["shards"]:
         assert shard["path"] == f"{shard['name']}/"
         assert (bundle / shard["path"] / "pagefind.js").is_file()
         urls = shard_urls(bundle, shard["name"])
         assert len(urls) == shard["pages"]
-        # A quarter's pages keep their year as the year filter value.
+        # A quarter's or a month's pages keep their year as the year filter value.
         assert {tuple(years) for years in urls.values()} == {(shard["name"][:4],)}
         seen.update(urls)
-    assert [len(shard_urls(bundle, name)) for name in ("2025-q2", "2025-q1")] == [3, 3]
+    assert [len(shard_urls(bundle, name)) for name in NAMES[:4]] == [1, 1, 1, 3]
     # Every paper page in exactly one shard, at its own URL.
     assert sorted(seen) == sorted(f"/papers/p{n}/" for n in range(40))
 
@@ -287,7 +295,7 @@ def change_paper(site, n, old="words", new="phrases"):
 def test_only_changed_shards_are_indexed_and_equal_a_fresh_build(tmp_path):
     site, cache = tmp_path / "site", tmp_path / "cache" / CACHE_DIR
     write_filtered_site(site)
-    assert len(build_index(site, IndexOptions(), cache=cache).indexed) == 7
+    assert len(build_index(site, IndexOptions(), cache=cache).indexed) == 9
     # Like Pelican with DELETE_OUTPUT_DIRECTORY: the bundle is gone, the cache is not.
     shutil.rmtree(site / "pagefind")
     change_paper(site, 3)  # a 2023 page
@@ -297,7 +305,7 @@ def test_only_changed_shards_are_indexed_and_equal_a_fresh_build(tmp_path):
 
     fresh = tmp_path / "fresh"
     shutil.copytree(site / "papers", fresh / "papers")
-    assert len(build_index(fresh, IndexOptions()).indexed) == 7
+    assert len(build_index(fresh, IndexOptions()).indexed) == 9
     assert bundle_files(fresh / "pagefind") == incremental
     # The cache now holds the same shards and manifest as the output (and the page memo).
     kept = bundle_files(cache)
@@ -314,22 +322,53 @@ def test_a_kept_output_bundle_is_reused_without_a_cache(tmp_path):
     assert build_index(tmp_path, IndexOptions()).indexed == ("2025-q1",)
 
 
-def test_a_new_year_folds_the_last_years_quarters_into_one_shard(tmp_path):
+def move_paper(site, n, day):
+    """Paper `n` listed on `day` (YYYY-MM-DD) instead."""
+    page = site / "papers" / f"p{n}" / "index.html"
+    text = re.sub(r"year:[0-9]{4}", f"year:{day[:4]}", page.read_text())
+    page.write_text(re.sub(r"date:[0-9-]{10}", f"date:{day}", text))
+
+
+def names_in(folder):
+    return [s["name"] for s in json.loads((folder / "shards.json").read_text())["shards"]]
+
+
+def test_a_new_year_closes_the_last_one_once_the_recent_days_are_past_it(tmp_path):
     site, cache = tmp_path / "site", tmp_path / "cache"
-    write_filtered_site(site, count=12)  # 2020-2025, two pages each; 2025's in Jan and Feb
+    write_filtered_site(site, count=12)  # 2020-2025, two pages each
+    move_paper(site, 5, "2025-11-20")
+    move_paper(site, 11, "2025-12-30")
     build_index(site, IndexOptions(), cache=cache)
-    assert (cache / "2025-q1").is_dir()
-    # The first page of 2026 (it was a 2020 page): 2025's quarters become one year shard.
-    change_paper(site, 0, old="year:2020", new="year:2026")
-    change_paper(site, 0, old="date:2020-01", new="date:2026-01")
+    assert names_in(site / "pagefind")[:3] == ["2025-12", "2025-11", "2024"]
+    # The first day of 2026 (a 2020 page moves there): 2025 stays open, its last days may
+    # still change.
+    move_paper(site, 0, "2026-01-05")
     stats = build_index(site, IndexOptions(), cache=cache)
-    assert sorted(stats.indexed) == ["2020", "2025", "2026-q1"]
+    assert sorted(stats.indexed) == ["2020", "2026-01"]
+    assert names_in(site / "pagefind")[:4] == ["2026-01", "2025-12", "2025-11", "2024"]
+    # Fifteen days into 2026 (the last 2020 page moves there): 2025 closes into one shard,
+    # indexed once more, and the emptied 2020 is gone.
+    move_paper(site, 6, "2026-01-15")
+    stats = build_index(site, IndexOptions(), cache=cache)
+    assert sorted(stats.indexed) == ["2025", "2026-01"]
     for folder in (site / "pagefind", cache):
-        manifest = json.loads((folder / "shards.json").read_text())
-        assert [s["name"] for s in manifest["shards"]] == [
-            "2026-q1", "2025", "2024", "2023", "2022", "2021", "2020"]
+        assert names_in(folder) == ["2026-01", "2025", "2024", "2023", "2022", "2021"]
         assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == [
-            "2020", "2021", "2022", "2023", "2024", "2025", "2026-q1"]
+            "2021", "2022", "2023", "2024", "2025", "2026-01"]
+    assert bundle_files(site / "pagefind") == fresh_bundle(site, tmp_path / "fresh")
+
+
+def test_a_quarter_closes_into_one_shard_once_the_recent_days_are_past_it(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache" / CACHE_DIR
+    write_filtered_site(site)
+    build_index(site, IndexOptions(), cache=cache)
+    shutil.rmtree(site / "pagefind")  # as in CI: only the cache is kept
+    move_paper(site, 0, "2025-07-14")  # July 14: June 30 is within the recent 14 days
+    assert "2025-q2" not in build_index(site, IndexOptions(), cache=cache).indexed
+    move_paper(site, 0, "2025-07-15")  # July 15: April to June are past them
+    stats = build_index(site, IndexOptions(), cache=cache)
+    assert sorted(stats.indexed) == ["2025-07", "2025-q2"]
+    assert names_in(site / "pagefind")[:3] == ["2025-07", "2025-q2", "2025-q1"]
     assert bundle_files(site / "pagefind") == fresh_bundle(site, tmp_path / "fresh")
 
 
@@ -340,41 +379,37 @@ def fresh_bundle(site, folder):
     return bundle_files(folder / "pagefind")
 
 
-def test_a_page_moving_to_another_quarter_reindexes_both_and_equals_a_fresh_build(tmp_path):
+def test_a_page_moving_to_another_month_reindexes_both_and_equals_a_fresh_build(tmp_path):
     site, cache = tmp_path / "site", tmp_path / "cache" / CACHE_DIR
     write_filtered_site(site)
     build_index(site, IndexOptions(), cache=cache)
-    shutil.rmtree(site / "pagefind")  # as in CI: only the cache is kept
-    change_paper(site, 35, old="date:2025-06", new="date:2025-03")  # June -> March
+    shutil.rmtree(site / "pagefind")
+    move_paper(site, 29, "2025-04-30")  # May 2 -> April 30: May is left empty
     stats = build_index(site, IndexOptions(), cache=cache)
-    assert stats.indexed == ("2025-q2", "2025-q1")
+    assert stats.indexed == ("2025-04",)
     assert bundle_files(site / "pagefind") == fresh_bundle(site, tmp_path / "fresh")
-    bundle = site / "pagefind"
-    assert "/papers/p35/" in shard_urls(bundle, "2025-q1")
-    assert [len(shard_urls(bundle, name)) for name in ("2025-q2", "2025-q1")] == [2, 4]
+    assert names_in(site / "pagefind")[:3] == ["2025-06", "2025-04", "2025-q1"]
+    assert "/papers/p29/" in shard_urls(site / "pagefind", "2025-04")
 
 
-def test_a_newest_year_page_without_a_date_goes_to_the_year_shard(tmp_path):
+def test_an_open_year_page_without_a_date_goes_to_the_year_shard(tmp_path):
     write_filtered_site(tmp_path)
     change_paper(tmp_path, 11, old='data-pagefind-sort="date:', new='data-pagefind-sort="day:')
     build_index(tmp_path, IndexOptions())
     manifest = json.loads((tmp_path / "pagefind" / "shards.json").read_text())
-    assert [(s["name"], s["pages"]) for s in manifest["shards"]][:3] == [
-        ("2025-q2", 3), ("2025-q1", 2), ("2025", 1)]
+    assert [(s["name"], s["pages"]) for s in manifest["shards"]][:6] == [
+        ("2025-06", 1), ("2025-05", 1), ("2025-04", 1), ("2025-q1", 2), ("2025", 1),
+        ("2024", 6)]
 
 
 @pytest.mark.parametrize("split, names", [
-    ("month", ["2025-06", "2025-05", "2025-04", "2025-03", "2025-02", "2025-01", "2024"]),
+    ("quarter", ["2025-q2", "2025-q1", "2024"]),
     ("none", ["2025", "2024"]),
 ])
-def test_the_newest_year_can_be_split_by_month_or_not_at_all(tmp_path, split, names):
+def test_the_open_year_can_be_split_by_quarter_or_not_at_all(tmp_path, split, names):
     write_filtered_site(tmp_path)
-    options = read_options({"PAGEFIND_INDEX": {"split_newest": split}})
-    build_index(tmp_path, options)
-    manifest = json.loads((tmp_path / "pagefind" / "shards.json").read_text())
-    assert [s["name"] for s in manifest["shards"]][:len(names)] == names
-    with pytest.raises(PagefindIndexError, match=r"split_newest.*'week'"):
-        read_options({"PAGEFIND_INDEX": {"split_newest": "week"}})
+    build_index(tmp_path, read_options({"PAGEFIND_INDEX": {"split_newest": split}}))
+    assert names_in(tmp_path / "pagefind")[:len(names)] == names
 
 
 def test_the_page_memo_reads_only_pages_whose_size_or_mtime_changed(tmp_path):
@@ -407,14 +442,14 @@ def test_a_broken_or_partial_cache_is_indexed_again(tmp_path):
     assert build_index(site, IndexOptions(), cache=cache).indexed == ("2021",)
     shutil.rmtree(site / "pagefind")
     (cache / "shards.json").write_text("{not json")
-    assert len(build_index(site, IndexOptions(), cache=cache).indexed) == 7
+    assert len(build_index(site, IndexOptions(), cache=cache).indexed) == 9
 
 
 def test_other_settings_index_every_shard_again(tmp_path):
     write_filtered_site(tmp_path)
     build_index(tmp_path, IndexOptions())
     stats = build_index(tmp_path, IndexOptions(force_language="en"))
-    assert len(stats.indexed) == 7
+    assert len(stats.indexed) == 9
 
 
 def test_a_shard_value_that_cannot_name_a_folder_is_refused_with_its_page(tmp_path):

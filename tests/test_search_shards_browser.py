@@ -1,9 +1,9 @@
 """Search across index shards in a real browser (Debian's Chromium, driven by Playwright).
 
-A small site of hand-written paper pages over three listing years, the newest listed in its
-first and second quarters, so four Pagefind shards of unequal size (two closed years and two
-small quarters, as in spring), with the built fixture site's search page and scripts. The
-expected results come from the generated papers themselves.
+A small site of hand-written paper pages over three listing years, the newest listed from
+January to May, so five Pagefind shards of unequal size (two closed years, the open year's
+first quarter and its April and May), with the built fixture site's search page and scripts.
+The expected results come from the generated papers themselves.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head><bod
 """
 SIZES = {2023: 14, 2024: 18, 2025: 5}  # papers per year: the newest year is the smallest
 OLD_ONLY_WORD = "zeppelin"
-# The newest year's five papers are listed in January to May: two quarter shards.
-SHARDS = ("2025-q2", "2025-q1", "2024", "2023")
+# The newest year's five papers are listed on January 1 to May 29: a quarter and two months.
+SHARDS = ("2025-05", "2025-04", "2025-q1", "2024", "2023")
 
 
 def make_papers() -> list[dict]:
@@ -146,7 +146,7 @@ def test_a_filter_and_a_sort_together_across_shards(page, shard_url, papers):
     assert [upvotes[i] for i in ids] == sorted(upvotes.values(), reverse=True)
 
 
-@pytest.mark.parametrize("year", [2024, 2025])  # a closed year; the newest, in two quarters
+@pytest.mark.parametrize("year", [2024, 2025])  # a closed year; the open one, in three shards
 def test_a_year_filter_keeps_to_that_year(page, shard_url, papers, year):
     open_search(page, shard_url, "transformer", year=str(year))
     show_all(page)

@@ -2,8 +2,9 @@
 
 Owns the `PAGEFIND_INDEX` settings, the Pagefind command line, and swapping the new bundle into
 `<output>/pagefind/`. The index is split into shards (see `shards`): one complete Pagefind
-bundle per closed listing year at `pagefind/<year>/` and one per quarter of the newest year at
-`pagefind/<year>-q<n>/`, listed newest first in `pagefind/shards.json`, which
+bundle per closed listing year at `pagefind/<year>/`, and in the open year one per quarter
+(`pagefind/2027-q2/`) or, in its newest quarter, per month (`pagefind/2027-08/`), listed
+newest first in `pagefind/shards.json`, which
 theme/static/js/search.js reads to merge them in the browser. Pagefind runs once per shard
 whose pages changed, one shard after another, so peak memory is one shard's; an unchanged shard
 is taken from the previous bundle (when output/ was kept) or from `<CACHE_PATH>/search/`, which
@@ -23,7 +24,10 @@ Settings (all optional)::
         "extra_args": [],         # more Pagefind CLI arguments, passed through as given
         "reproducible": True,     # sort filter values so equal sites give equal bundles
         "shard_filter": "year",   # one bundle per value of this data-pagefind-filter
-        "split_newest": "quarter",  # the newest year in quarter shards ("month", "none")
+        "split_newest": "month",  # open year: months of its newest quarter, then quarters
+                                  # ("quarter": quarters only; "none": one shard a year)
+        "recent_days": 14,        # days a build fetches again: a quarter or year closes
+                                  # (one shard) once the newest day is this far past it
         "early": True,            # start once the articles are written, alongside Pelican
     }
 
@@ -75,7 +79,8 @@ DEFAULTS: dict[str, Any] = {
     "extra_args": [],
     "reproducible": True,
     "shard_filter": "year",
-    "split_newest": "quarter",
+    "split_newest": "month",
+    "recent_days": 14,
     "early": True,
 }
 CACHE_DIR = "search"  # under Pelican's CACHE_PATH: the previous build's shards
@@ -98,7 +103,8 @@ class IndexOptions:
     reproducible: bool = True
     shard_filter: str = "year"
     early: bool = True
-    split_newest: str = "quarter"
+    split_newest: str = "month"
+    recent_days: int = 14
 
 
 @dataclass(frozen=True)
@@ -155,8 +161,13 @@ def read_options(settings: Mapping[str, Any]) -> IndexOptions:
         raise PagefindIndexError(
             f"PAGEFIND_INDEX['split_newest']: expected one of {', '.join(SPLITS)}, got {split!r}"
         )
+    recent = merged["recent_days"]
+    if type(recent) is not int or not 0 <= recent <= 366:
+        raise PagefindIndexError(
+            f"PAGEFIND_INDEX['recent_days']: expected a number of days (0-366), got {recent!r}"
+        )
     return IndexOptions(merged["enabled"], bundle_dir, language, glob, tuple(extra),
-                        merged["reproducible"], shard_filter, merged["early"], split)
+                        merged["reproducible"], shard_filter, merged["early"], split, recent)
 
 
 def find_executable() -> Path:
@@ -281,7 +292,8 @@ def build_index(site: Path, options: IndexOptions, executable: Path | None = Non
     try:
         shards, any_marked = scan_site(site, glob, options.shard_filter,
                                        _recipe(options, executable), skip=[options.bundle_dir],
-                                       split=options.split_newest, memo=memo)
+                                       split=options.split_newest,
+                                       recent_days=options.recent_days, memo=memo)
     except ShardError as exc:
         raise PagefindIndexError(str(exc)) from None
     if memo is not None:

@@ -3,13 +3,14 @@
 The search index is split into shards, complete Pagefind bundles over the values of one
 filter (the paper pages' `year`), so each Pagefind run holds one shard in memory and a daily
 build re-indexes only the shards whose pages changed. Every closed year is one shard; the
-newest year is split into quarters (`2027-q3`; or months, or not at all), so a new day
-re-indexes at most one quarter. When the first page of a new year arrives, the last year's
-quarters become one year shard again (a full-year index, once). This module owns:
+open year is one shard a quarter, except its newest quarter, one shard a month (`2027-q2`,
+`2027-07`, `2027-08`), so a new day re-indexes one month or two. A quarter, and a year, close
+once the newest day is `recent_days` (the days a daily build fetches again) past their end:
+that build indexes the closed quarter or year once more as one shard. This module owns:
 
 - scanning the built site: every HTML page that Pagefind would index (it carries
   `data-pagefind-body`) is put in the shard named by its `data-pagefind-filter="year:..."`
-  value (pages without one go to the shard `other`) and, in the newest year, the month of its
+  value (pages without one go to the shard `other`) and, in the open year, the day of its
   `data-pagefind-sort="date:..."`; each shard gets a digest of its pages' paths and bytes plus
   the indexing settings (`scan_site`);
 - the page memo (`read_page_memo`, `write_page_memo`): what the scan read from each page, by
@@ -25,6 +26,7 @@ Running Pagefind, canonicalising its output and swapping bundles into place is l
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
@@ -44,12 +46,13 @@ OTHER = "other"  # the shard of indexed pages that carry no value of the shard f
 BODY_MARKER = b"data-pagefind-body"
 SHARD_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _DIGEST_RE = re.compile(r"^[0-9a-f]{64}$")
-_YEAR_RE = re.compile(r"^[0-9]{4}$")
-# The month a page is listed in, from the sort key search.js sorts "newest" by.
-_DATE_RE = re.compile(rb'data-pagefind-sort="date:([0-9]{4})-([0-9]{2})-[0-9]{2}')
-SPLITS = ("quarter", "month", "none")  # how the newest year is split into shards
+# The day a page is listed, from the sort key search.js sorts "newest" by.
+_DATE_RE = re.compile(rb'data-pagefind-sort="date:([0-9]{4}-[0-9]{2}-[0-9]{2})"')
+# Shard names that are spans of days: a year, a quarter of it, a month of it.
+_PERIOD_RE = re.compile(r"^([0-9]{4})(?:-q([1-4])|-(0[1-9]|1[0-2]))?$")
+SPLITS = ("month", "quarter", "none")  # how the open years are split into shards
 MEMO = "pages.json"  # the page memo, next to the cached shards
-MEMO_VERSION = 1
+MEMO_VERSION = 2
 
 
 class ShardError(ValueError):
@@ -127,11 +130,11 @@ class PageFacts:
     """What the shard scan needs of one page: read from its bytes, or from the page memo."""
     marked: bool  # carries data-pagefind-body
     value: str  # its shard filter value (OTHER without one)
-    month: int  # 1-12 from its `date` sort key, 0 without one
+    day: str  # YYYY-MM-DD from its `date` sort key when in the year of `value`, else ""
     digest: bytes  # sha256 of its bytes
 
 
-# Page memo, by site-relative path: [size, mtime_ns, marked, value, month, sha256 hex].
+# Page memo, by site-relative path: [size, mtime_ns, marked, value, day, sha256 hex].
 PageMemo = dict[str, list[Any]]
 
 
@@ -143,16 +146,19 @@ def _page_facts(data: bytes, relative: str, value_re: re.Pattern[bytes],
         raise ShardError(f"{relative}: {filter_name} value {value!r} cannot name a search "
                          "shard (letters, digits, - and _ only)")
     date = _DATE_RE.search(data)
-    month = 0
-    if date and date.group(1).decode() == value and 1 <= int(date.group(2)) <= 12:
-        month = int(date.group(2))
-    return PageFacts(BODY_MARKER in data, value, month, hashlib.sha256(data).digest())
+    day = date.group(1).decode() if date else ""
+    try:
+        if datetime.date.fromisoformat(day).year != int(value):
+            day = ""
+    except ValueError:  # no date, or a value that is not a year
+        day = ""
+    return PageFacts(BODY_MARKER in data, value, day, hashlib.sha256(data).digest())
 
 
 def _memo_entry(entry: Any) -> bool:
     return (isinstance(entry, list) and len(entry) == 6 and type(entry[0]) is int
             and type(entry[1]) is int and isinstance(entry[2], bool)
-            and isinstance(entry[3], str) and type(entry[4]) is int
+            and isinstance(entry[3], str) and isinstance(entry[4], str)
             and isinstance(entry[5], str) and _DIGEST_RE.match(entry[5]) is not None)
 
 
@@ -180,28 +186,35 @@ def write_page_memo(path: Path, memo: PageMemo) -> None:
     os.replace(temporary, path)
 
 
-def shard_name(value: str, month: int, newest_year: str, split: str) -> str:
-    """The shard of a page with shard filter `value` listed in `month` (0: unknown).
+def shard_name(value: str, day: str, cutoff: datetime.date | None, split: str) -> str:
+    """The shard of a page with shard filter `value` listed on `day` ("" if unknown).
 
-    Pages of the newest year go to a shard of their quarter (`2027-q3`) or month
-    (`2027-08`) when `split` says so; every other value is one shard of its own."""
-    if split == "none" or value != newest_year or not month:
+    Years before `cutoff`'s are closed: one shard each. From `cutoff`'s year on, `split` says:
+    "quarter" gives a shard a quarter (`2027-q2`); "month" a shard a month (`2027-08`) from
+    `cutoff`'s quarter on and a shard a quarter before it; "none" a shard a year. Pages
+    without a day, and every value that is not a year, keep their value as their shard.
+    """
+    if split == "none" or not day or cutoff is None or int(value) < cutoff.year:
         return value
-    if split == "quarter":
-        return f"{value}-q{(month - 1) // 3 + 1}"
-    return f"{value}-{month:02d}"
+    month = int(day[5:7])
+    quarter = (month - 1) // 3 + 1
+    if split == "month" and (int(value), quarter) >= (cutoff.year, (cutoff.month - 1) // 3 + 1):
+        return f"{value}-{month:02d}"
+    return f"{value}-q{quarter}"
 
 
 def scan_site(site: Path, pattern: str, filter_name: str, recipe: str,
-              skip: Iterable[str] = (), split: str = "quarter",
+              skip: Iterable[str] = (), split: str = "month", recent_days: int = 14,
               memo: PageMemo | None = None) -> tuple[list[Shard], bool]:
     """The shards of `site`, newest first, and whether any page carries `data-pagefind-body`.
 
     Without any marked page Pagefind indexes every page's body, so then every page counts.
-    Each page goes to the shard of its filter value; the newest year (the greatest value made
-    of four digits) is split as `split` says (`shard_name`), by the month of the page's
-    `data-pagefind-sort="date:YYYY-MM-DD"`. `recipe` (Pagefind's version and settings) goes
-    into every digest: a new Pagefind or new settings re-index everything.
+    Each page goes to the shard of its filter value, and pages of the open years to a shard of
+    their quarter or month (`shard_name`), by the page's `data-pagefind-sort="date:..."`. A
+    year stays open until the newest page is `recent_days` past it (the days a daily build
+    fetches again, so their changes never touch a closed year or quarter). `recipe`
+    (Pagefind's version and settings) goes into every digest: a new Pagefind or new settings
+    re-index everything.
 
     `memo` maps pages to what an earlier scan read from them with their size and mtime; a page
     whose size and mtime are unchanged is not read again. It is updated in place to this
@@ -232,18 +245,19 @@ def scan_site(site: Path, pattern: str, filter_name: str, recipe: str,
             continue
         if stat is not None:
             seen[relative] = [stat.st_size, stat.st_mtime_ns, page.marked, page.value,
-                              page.month, page.digest.hex()]
+                              page.day, page.digest.hex()]
         facts.append((relative, page))
     if memo is not None:
         memo.clear()
         memo.update(seen)
     any_marked = any(page.marked for _, page in facts)
     counted = [(relative, page) for relative, page in facts if page.marked == any_marked]
-    newest_year = max((page.value for _, page in counted if _YEAR_RE.match(page.value)),
-                      default="")
+    newest = max((page.day for _, page in counted if page.day), default="")
+    cutoff = (datetime.date.fromisoformat(newest) - datetime.timedelta(days=recent_days)
+              if newest else None)
     groups: dict[str, list[tuple[str, bytes]]] = {}
     for relative, page in counted:  # in path order
-        name = shard_name(page.value, page.month, newest_year, split)
+        name = shard_name(page.value, page.day, cutoff, split)
         groups.setdefault(name, []).append((relative, page.digest))
     shards = []
     for name, pages in groups.items():
@@ -281,10 +295,20 @@ def page_glob(pages: list[str]) -> str | None:
     return prefix + "{" + ",".join(middles) + "}" + suffix
 
 
+def _age(shard: Shard) -> tuple:
+    period = _PERIOD_RE.match(shard.name)
+    if period is None:  # not a span of days: after them, by name, `other` last
+        return (0, shard.name != OTHER, shard.name)
+    year, quarter, month = period.groups()
+    first_month = int(month) if month else 3 * int(quarter) - 2 if quarter else 0
+    return (1, int(year), first_month)
+
+
 def newest_first(shards: list[Shard]) -> list[Shard]:
-    """Shard names (years) in descending order, `other` last: the order the browser expects."""
-    ordered = sorted(shards, key=lambda shard: shard.name, reverse=True)
-    return [s for s in ordered if s.name != OTHER] + [s for s in ordered if s.name == OTHER]
+    """Spans of days newest first (2027-08, 2027-07, 2027-q2, 2027-q1, 2027, 2026: a year's
+    shard holds only its undated pages while the year is split), then other names in
+    descending order, `other` last: the order the browser expects."""
+    return sorted(shards, key=_age, reverse=True)
 
 
 def manifest_bytes(shards: list[Shard]) -> bytes:

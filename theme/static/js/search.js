@@ -4,12 +4,13 @@
 // the query, filters and sort from the URL (so a search can be shared), keeps the URL in step
 // as the user types, and fills the results from the <template> in the page. No dependencies.
 //
-// The index is split into shards, one Pagefind bundle per closed listing year and one per
-// quarter of the newest year ("2027-q3"), listed newest first in <bundle>/shards.json
-// (plugins/pagefind_index); no two shards share a day. The newest shard's pagefind.js is loaded and
-// every other shard merged into it (mergeIndex: one wasm download, filter counts summed). Each
-// shard is tagged with a synthetic "shard" filter, because Pagefind orders merged results by
-// score, and under a sort a result's score is only its position within its own shard:
+// The index is split into shards, one Pagefind bundle per closed listing year, per quarter of
+// the open year ("2027-q2") and per month of its newest quarter ("2027-08"), listed newest
+// first in <bundle>/shards.json (plugins/pagefind_index); no two shards share a day. The
+// newest shard's pagefind.js is loaded and every other shard merged into it (mergeIndex: one
+// wasm download, filter counts summed). Each shard is tagged with a synthetic "shard" filter,
+// because Pagefind orders merged results by score, and under a sort a result's score is only
+// its position within its own shard:
 // - best match: one merged search, ordered by score across shards (Pagefind's own merge);
 // - newest: one search per shard, concatenated newest shard first (shards are spans of days);
 // - most upvoted: one search per shard, merged lazily by the upvotes of each list's head,
@@ -163,12 +164,12 @@ async function loadShards(bundle) {
   if (!Array.isArray(shards) || !shards.length) {
     throw new Error(`${MANIFEST} lists no shard`);
   }
-  // Pagefind's BM25 idf is computed per shard, so a rare word in a small shard (a quarter,
+  // Pagefind's BM25 idf is computed per shard, so a rare word in a small shard (a month,
   // above all one just begun) scores lower than in a full year. Weighting each shard by
   // ln(all pages) / ln(its pages) evens out the idf of rare words (about ln(N / n) for n much
   // smaller than N): the words that decide a search for a name, an id or a title. The price:
   // a common word (idf about the same in every shard) scores higher in a small shard, e.g.
-  // 1.42 / 1.14 in a 1,757-page quarter against an 11,000-page year of a 40,000-page archive.
+  // 1.60 / 1.14 in a 754-page month against an 11,000-page year of a 40,000-page archive.
   const total = shards.reduce((sum, shard) => sum + (shard.pages || 0), 0);
   const weight = (shard) => Math.log(total + 1) / Math.log(Math.max(shard.pages || 0, 1) + 1);
   const [newest, ...older] = shards;
