@@ -109,3 +109,22 @@ def test_other_markdown_goes_to_python_markdown(tmp_path, text):
     fast, markdown = read_both(path)
     assert fast == markdown
     assert "<" in markdown[0]
+
+
+@pytest.mark.parametrize("source", ["papers/2026/01/02/2601.00001.md", "../elsewhere/a.md",
+                                    "papers/./x/../2601.00002.md", "/content/papers/b.md",
+                                    "/elsewhere/c.md", "/content//papers/./d.md", ""])
+@pytest.mark.parametrize("base", ["/content", "/content/", "content"])
+def test_remembered_relative_source_paths_equal_pelicans(base, source, monkeypatch):
+    from archive_reader import archive_reader
+    from pelican.contents import Content
+
+    monkeypatch.setattr(Content, "get_relative_source_path",
+                        archive_reader._get_relative_source_path)
+    settings = {**DEFAULT_CONFIG, "PATH": base}
+    content = Content("", {"title": "t"}, settings=settings, source_path=source or None)
+    for _ in range(2):  # the second answer comes from the memo
+        assert content.get_relative_source_path(source) == \
+            archive_reader._PELICAN_RELATIVE_SOURCE_PATH(content, source)
+    assert content.get_relative_source_path() == \
+        archive_reader._PELICAN_RELATIVE_SOURCE_PATH(content)

@@ -95,6 +95,14 @@ def test_fingerprints_cover_papers_and_refuse_unknown_types():
     assert values.page_article(neighbour) != Fingerprinter().page_article(entry)
     with pytest.raises(Unfingerprintable):
         values.value(object())
+    # With archive_pages' entry_key, the key stands for paper, day and topics; the URL counts.
+    keyed = SimpleNamespace(**vars(entry), entry_key="k1")
+    assert Fingerprinter().value([keyed]) == Fingerprinter().value(
+        [SimpleNamespace(**{**vars(upvoted), "entry_key": "k1"})])
+    assert Fingerprinter().value([keyed]) != Fingerprinter().value(
+        [SimpleNamespace(**{**vars(entry), "entry_key": "k2"})])
+    assert Fingerprinter().value([keyed]) != Fingerprinter().value(
+        [SimpleNamespace(**{**vars(keyed), "url": "papers/b/"})])
 
 
 def test_an_unreadable_manifest_is_a_warning_and_a_fresh_start(tmp_path, caplog):

@@ -411,8 +411,11 @@ def test_papers_from_the_entry_cache_equal_papers_read_afresh(base, tmp_path):
     second = EntryCache.load(settings)
     cached = {path: second.entry(meta, path) for path, meta in metadata.items()}
     assert second.misses == 0 and cached == fresh
-    assert fresh == {path: archive.entry_from_metadata(meta, path)
-                     for path, meta in metadata.items()}
+    assert {path: found[:3] for path, found in fresh.items()} == {
+        path: archive.entry_from_metadata(meta, path) for path, meta in metadata.items()}
+    # The entry key stands for the paper, day and topics: one key per distinct entry.
+    keys = {found[3]: found[:3] for found in fresh.values()}
+    assert len(keys) == len({repr(found[:3]) for found in fresh.values()}) == len(fresh)
     # A changed file (new mtime) is read afresh.
     probe = shutil.copy2(sources[0], tmp_path / "probe.md")
     third = EntryCache.load(settings)

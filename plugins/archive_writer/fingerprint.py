@@ -12,7 +12,9 @@ imports or extends) reads, found by parsing the templates (`template_globals`).
 Values are reduced by type (`Fingerprinter.value`): plain data as is, dates by ISO text,
 dataclasses field by field (the archive's days, months, groups, pages, papers), and a paper
 article (anything with `paper` and `listing_day`) as exactly what a list shows of it: its URL,
-paper, listing day and topics. The page's own `article` also brings its related lists
+paper, listing day and topics, the last three by the `entry_key` archive_pages gives them (a
+digest of every field, made once when the paper is read and cached with it) when there is one.
+The page's own `article` also brings its related lists
 (`more_from_day`, `more_on_topic` from archive_related), digested as the paper page shows
 them: each neighbour's URL, slug, id, title, upvotes and listing day. A value of any other type
 cannot be fingerprinted, and its page is always rendered.
@@ -37,7 +39,7 @@ from jinja2 import Environment, TemplateError, TemplateNotFound, meta
 from paperarchive.model import Organization, Paper, Topic
 
 # Bumped whenever the digests' composition changes, so old manifests never match.
-FORMAT = 1
+FORMAT = 2
 # Where things are, not what pages say: a build moved to another folder (another CI runner
 # path, a copied work directory) is still the same site. What those folders hold is digested.
 LOCATIONS = frozenset({"PATH", "OUTPUT_PATH", "CACHE_PATH", "THEME", "PLUGIN_PATHS"})
@@ -147,6 +149,7 @@ class Fingerprinter:
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[Any, Any]] = {}  # id -> (object kept alive, fingerprint)
+        self._neighbours: dict[int, tuple[Any, Any]] = {}  # the same, for `neighbour`
 
     def _remembered(self, value: Any, make: Any) -> Any:
         key = id(value)
@@ -191,6 +194,9 @@ class Fingerprinter:
 
     def entry(self, article: Any) -> Any:
         """A paper article as a list shows it."""
+        key = getattr(article, "entry_key", None)
+        if isinstance(key, str):  # paper, day and topics, digested when they were read
+            return ("entry", str(article.url), key)
         return ("entry", str(article.url), self.value(article.paper),
                 self.value(article.listing_day), self.value(tuple(article.topics)))
 
@@ -204,8 +210,13 @@ class Fingerprinter:
                 None if not more_on_topic else (self.value(more_on_topic[0]), tuple(
                     self.neighbour(other) for other in more_on_topic[1])))
 
-    @staticmethod
-    def neighbour(other: Any) -> Any:
+    def neighbour(self, other: Any) -> Any:
+        """A related article as the paper page links it (each is some six pages' neighbour)."""
+        hit = self._neighbours.get(id(other))
+        if hit is not None and hit[0] is other:
+            return hit[1]
         paper = other.paper
-        return (str(other.url), str(getattr(other, "slug", "")), paper.id, paper.title,
-                paper.upvotes, other.listing_day.isoformat())
+        result = (str(other.url), str(getattr(other, "slug", "")), paper.id, paper.title,
+                  paper.upvotes, other.listing_day.isoformat())
+        self._neighbours[id(other)] = (other, result)
+        return result
