@@ -113,7 +113,8 @@ def test_other_markdown_goes_to_python_markdown(tmp_path, text):
 
 @pytest.mark.parametrize("source", ["papers/2026/01/02/2601.00001.md", "../elsewhere/a.md",
                                     "papers/./x/../2601.00002.md", "/content/papers/b.md",
-                                    "/elsewhere/c.md", "/content//papers/./d.md", ""])
+                                    "/elsewhere/c.md", "/content//papers/./d.md", "",
+                                    "/content", "/contents/e.md", "/content/f/"])
 @pytest.mark.parametrize("base", ["/content", "/content/", "content"])
 def test_remembered_relative_source_paths_equal_pelicans(base, source, monkeypatch):
     from archive_reader import archive_reader

@@ -100,8 +100,18 @@ def use_paper_reader(readers: Any) -> None:
 def relative_source_path(base: str, source_path: str) -> str:
     """`source_path` relative to the content folder `base`, both absolute, exactly as
     `Content.get_relative_source_path` computes it."""
+    root = _normalised(base)
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if source_path.startswith(prefix) and os.path.normpath(source_path) == source_path:
+        # A normalised path inside the folder: what relpath gives, without its work.
+        return source_path[len(prefix):].replace(os.sep, "/")
     return os.path.relpath(os.path.abspath(os.path.join(base, source_path)),
-                           os.path.abspath(base)).replace(os.sep, "/")
+                           root).replace(os.sep, "/")
+
+
+@functools.lru_cache(maxsize=64)
+def _normalised(base: str) -> str:
+    return os.path.abspath(base)
 
 
 _PELICAN_RELATIVE_SOURCE_PATH = Content.get_relative_source_path

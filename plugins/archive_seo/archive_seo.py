@@ -106,27 +106,38 @@ def iter_pages(output: Path, options: SeoOptions, known: PageCache | None = None
     known = known or {}
     seen = {} if seen is None else seen
     mark = NOINDEX_MARK.encode("ascii")
-    root = os.fspath(output)
     found = []
-    for directory, dirnames, filenames in os.walk(root):
-        relative_dir = os.path.relpath(directory, root)
-        if relative_dir == ".":
-            dirnames[:] = [d for d in dirnames if d not in options.exclude_dirs
-                           and not d.startswith(".")]
-            prefix = ""
-        else:
-            prefix = relative_dir.replace(os.sep, "/") + "/"
-        for name in filenames:
+    # One scandir per folder, names joined as we go: os.walk plus a relpath per folder was
+    # most of this walk (every paper page has a folder of its own). Like os.walk, unreadable
+    # folders are skipped and symlinked folders are not entered.
+    pending = [(os.fspath(output), "")]
+    while pending:
+        directory, prefix = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not (entry.is_symlink() or (not prefix and (
+                        name in options.exclude_dirs or name.startswith(".")))):
+                    pending.append((entry.path, f"{prefix}{name}/"))
+                continue
             if not name.endswith(".html"):
                 continue
-            path = os.path.join(directory, name)
             relative = prefix + name
-            stat = os.stat(path)
+            stat = entry.stat()
             before = known.get(relative)
             if before is not None and before[:2] == [stat.st_size, stat.st_mtime_ns]:
                 noindex = before[2]
             else:
-                with open(path, "rb") as handle:
+                with open(entry.path, "rb") as handle:
                     noindex = mark in handle.read(HEAD_BYTES)
             seen[relative] = [stat.st_size, stat.st_mtime_ns, noindex]
             if not noindex:
