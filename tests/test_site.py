@@ -26,7 +26,7 @@ SLUG_ID = "robot-learning-with-sparsity-and-scarcity"
 def card_ids(page: html.HtmlElement) -> list[str]:
     """Paper ids of the cards (day pages) or rows (topic and organisation pages) on a list
     page, in page order."""
-    links = page.xpath('//ol[@class="paper-list"]//h2[@class="paper-card-title"]/a/@href'
+    links = page.xpath('//ol[@class="paper-list"]//article[@class="paper-card"]/h2/a/@href'
                        ' | //ol[@class="paper-rows"]/li/h3/a/@href')
     return [href.rstrip("/").rsplit("/", 1)[-1] for href in links]
 
