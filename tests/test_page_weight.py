@@ -21,12 +21,16 @@ from jinja2 import DictLoader, Environment
 from paperarchive.templating import CompactJson, DedentTemplates
 
 
-def test_dedent_keeps_line_breaks_and_printed_whitespace():
-    source = "<p>\n    <span>{{ a }}</span>\n\n    <span>b</span>\n</p>\n<pre>{{ code }}</pre>"
-    env = Environment(extensions=[DedentTemplates], loader=DictLoader({"t.html": source}))
+def test_dedent_keeps_visible_line_breaks_and_printed_whitespace():
+    source = ("<p>\n    <span>{{ a }}</span>\n\n    <span>b</span>\n</p>\n{% if a %}\n"
+              "<pre>{{ code }}</pre>\n{% endif %}\n<label>c</label>\n<input>\n<p>{{ a }}\n</p>")
+    env = Environment(extensions=[DedentTemplates], loader=DictLoader({"t.html": source}),
+                      trim_blocks=True)
     html = env.get_template("t.html").render(a="x", code="@misc{k,\n  title = {T}\n}")
-    assert html == ("<p>\n<span>x</span>\n<span>b</span>\n</p>\n"
-                    "<pre>@misc{k,\n  title = {T}\n}</pre>")
+    # Line breaks between inline elements (a space on screen) and in printed values stay;
+    # the ones before a block-level tag, which no browser renders, go.
+    assert html == ("<p>\n<span>x</span>\n<span>b</span></p>"
+                    "<pre>@misc{k,\n  title = {T}\n}</pre>\n<label>c</label>\n<input><p>x\n</p>")
 
 
 def test_compact_json_is_still_safe_inside_a_script_element():
