@@ -33,7 +33,8 @@ _BLOCK_TAGS = ("address|article|aside|blockquote|body|caption|dd|details|div|dl|
                "th|thead|title|tr|ul")
 # A line break after a tag, before a block-level tag, possibly with lines of nothing but a
 # Jinja statement in between (trim_blocks removes their own line breaks).
-_BREAK_BEFORE_BLOCK = re.compile(rf">\n(?=(?:{{%[^{{}}\n]*%}}\n)*</?(?:{_BLOCK_TAGS})[\s/>])")
+_BREAK_BEFORE_BLOCK = re.compile(
+    rf">\n(?=(?:{{%(?:[^%\n]|%(?!}}))*%}}\n)*</?(?:{_BLOCK_TAGS})[\s/>])")
 
 
 class DedentTemplates(Extension):

@@ -99,16 +99,18 @@ def test_paper_page_shows_everything_known_about_the_paper(site_page):
         paper.published.isoformat())
     assert page.xpath(f'string({fact("Upvotes")})') == str(paper.upvotes)
     assert page.xpath(f'string({fact("arXiv id")})') == "2512.08829"
-    links = dict(zip(article.xpath('.//a/@data-link'),
-                     article.xpath('.//a[@data-link]/@href'), strict=True))
+    links = {link.text_content().split(" (")[0]: link.get("href")
+             for link in article.xpath('.//section[@class="paper-links"]//a')}
     assert links == {
-        "hf": "https://huggingface.co/papers/2512.08829",
-        "arxiv": "https://arxiv.org/abs/2512.08829",
-        "pdf": "https://arxiv.org/pdf/2512.08829",
-        "github": paper.github,
-        "project": paper.project_page,
+        "Hugging Face": "https://huggingface.co/papers/2512.08829",
+        "arXiv": "https://arxiv.org/abs/2512.08829",
+        "PDF": "https://arxiv.org/pdf/2512.08829",
+        "GitHub": paper.github,
+        "Project page": paper.project_page,
     }
-    github_label = article.xpath('string(.//a[@data-link="github"])')
+    assert article.xpath('.//a[@data-link="pdf"]/text()') == ["PDF"]  # styled as the main one
+    github_label = article.xpath('string(.//section[@class="paper-links"]//a[starts-with(., '
+                                 '"GitHub")])')
     assert f"{paper.github_stars:,} star" in github_label
     (org_link,) = article.xpath(f'{fact("Organisation")}/a/@href')
     assert link_to(url, org_link) == "orgs/hustvl/"
@@ -119,7 +121,8 @@ def test_paper_page_shows_everything_known_about_the_paper(site_page):
 def test_paper_without_arxiv_id_has_no_arxiv_links_and_shows_the_author_count(site_page):
     page = site_page(f"papers/{SLUG_ID}/")
     article = page.xpath('//article[@class="paper"]')[0]
-    assert article.xpath('.//a/@data-link') == []
+    assert article.xpath('.//section[@class="paper-links"]//a[.="Hugging Face" or .="arXiv" '
+                         'or .="PDF"]') == []
     assert article.xpath('normalize-space(.//p[@class="paper-authors"])') == "1 author"
 
 
@@ -135,7 +138,7 @@ def test_listing_text_is_escaped_everywhere(built_site, site_page):
     assert page.xpath('string(//section[@class="paper-summary"]/p)') == paper.ai_summary
     assert "<script>keyword</script>" in page.xpath('//ul[@class="keyword-list"]/li/text()')
     # No GitHub link: the listing's javascript: URL was dropped by the model.
-    assert page.xpath('//a[@data-link="github"]') == []
+    assert page.xpath('//section[@class="paper-links"]//a[starts-with(., "GitHub")]') == []
     for path in built_site.rglob("*.html"):
         document = html.fromstring(path.read_bytes())
         # Only data may mention it: JSON-LD, whose serialiser escapes every "<".

@@ -169,7 +169,7 @@ def sitemap_xml(urls: Iterable[str]) -> str:
     """A sitemaps.org `urlset` of `urls`, in the order given."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in urls]
+    lines += [f"<url><loc>{escape(url)}</loc></url>" for url in urls]
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 
@@ -178,7 +178,7 @@ def sitemap_index_xml(urls: Iterable[str]) -> str:
     """A sitemaps.org `sitemapindex` naming the sitemap files at `urls`, in the order given."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"  <sitemap><loc>{escape(url)}</loc></sitemap>" for url in urls]
+    lines += [f"<sitemap><loc>{escape(url)}</loc></sitemap>" for url in urls]
     lines.append("</sitemapindex>")
     return "\n".join(lines) + "\n"
 
