@@ -19,13 +19,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 DEFAULT_LIMIT = 3  # per list: a few papers to read next; the day and topic pages list the rest
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What the choice needs to know about one paper."""
+class Entry(NamedTuple):
+    """What the choice needs to know about one paper (a tuple: a build makes one per paper,
+    and a frozen dataclass costs several times as much to make)."""
 
     id: str
     day: dt.date

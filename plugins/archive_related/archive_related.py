@@ -39,15 +39,14 @@ def attach_related(articles: list[Any], limit: int) -> None:
     by_id = {article.paper.id: article for article in articles}
     topics = {topic.slug: topic for article in articles for topic in article.topics}
     entries = [
-        Entry(id=a.paper.id, day=a.listing_day, upvotes=a.paper.upvotes or 0,
-              topics=tuple(t.slug for t in a.topics))
+        Entry(a.paper.id, a.listing_day, a.paper.upvotes or 0, tuple(t.slug for t in a.topics))
         for a in articles
     ]
     for paper_id, related in related_papers(entries, limit).items():
         article = by_id[paper_id]
-        article.more_from_day = tuple(by_id[i] for i in related.same_day)
+        article.more_from_day = tuple([by_id[i] for i in related.same_day])
         article.more_on_topic = (
-            (topics[related.topic], tuple(by_id[i] for i in related.same_topic))
+            (topics[related.topic], tuple([by_id[i] for i in related.same_topic]))
             if related.topic is not None and related.same_topic else None
         )
 
