@@ -32,9 +32,10 @@ _BLOCK_TAGS = ("address|article|aside|blockquote|body|caption|dd|details|div|dl|
                "meta|nav|noscript|ol|p|pre|script|section|style|summary|table|tbody|td|tfoot|"
                "th|thead|title|tr|ul")
 # A line break after a tag, before a block-level tag, possibly with lines of nothing but a
-# Jinja statement in between (trim_blocks removes their own line breaks).
+# Jinja statement (trim_blocks removes their own line breaks) or comment in between.
 _BREAK_BEFORE_BLOCK = re.compile(
-    rf">\n(?=(?:{{%(?:[^%\n]|%(?!}}))*%}}\n)*</?(?:{_BLOCK_TAGS})[\s/>])")
+    rf">\n(?=(?:{{%(?:[^%\n]|%(?!}}))*%}}\n|{{#(?:[^#]|#(?!}}))*#}}\n)*"
+    rf"</?(?:{_BLOCK_TAGS})[\s/>])")
 
 
 class DedentTemplates(Extension):
