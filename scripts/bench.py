@@ -208,6 +208,28 @@ def tree_size(path: Path, exclude: Sequence[Path] = ()) -> tuple[int, int]:
     return total, files
 
 
+def pages_artifact_size(path: Path) -> int:
+    """Bytes of the tar that deploying `path` to GitHub Pages uploads (actions/upload-pages-artifact
+    runs `tar -cf` over the folder), the size GitHub Pages checks against its 1 GB limit: a
+    512-byte header per file and folder (a path over 100 bytes adds a long-name entry), each
+    file padded to 512 bytes, two zero blocks at the end, all padded to 10,240-byte records."""
+    def blocks(size: int) -> int:
+        return -(-size // 512) * 512
+
+    def header(entry: str) -> int:
+        length = len(entry.encode())
+        return 512 + (512 + blocks(length + 1) if length > 100 else 0)
+
+    total = 1024
+    for folder, _subfolders, names in os.walk(path):
+        relative = os.path.relpath(folder, path)
+        prefix = "./" if relative == "." else f"./{relative}/"
+        total += header(prefix)
+        for name in names:
+            total += header(prefix + name) + blocks(os.path.getsize(os.path.join(folder, name)))
+    return -(-total // 10240) * 10240
+
+
 def write_settings(work: Path, base: str, overrides: dict) -> Path:
     lines = ["import os, sys", f"sys.path.insert(0, {str(REPO)!r})",
              f"os.environ['SITEURL'] = {SITE_URL!r}  # read by publishconf.py",
@@ -356,10 +378,17 @@ def table(title: str, papers: int, stages: list[Stage]) -> str:
         rows.append(f"| {stage.name} | {stage.seconds:.1f} | {stage.cpu:.1f} | {peak} | "
                     f"{stage.bytes / 1e6:,.1f} | {stage.files:,} | "
                     f"{1000 * stage.seconds / max(papers, 1):.2f} |")
-    site_bytes = total.bytes
-    rows.append(f"site output (pages+feeds+search): {site_bytes / max(papers, 1) / 1024:.1f} KB "
-                f"per paper")
+    rows.append(f"site output (pages+feeds+search): {total.bytes / max(papers, 1):,.0f} bytes "
+                f"per paper ({total.bytes / max(papers, 1) / 1000:.2f} KB of 1,000 bytes)")
     return "\n".join(rows)
+
+
+def artifact_line(output: Path, papers: int) -> str:
+    size = pages_artifact_size(output)
+    per_paper = size / max(papers, 1)
+    return (f"GitHub Pages artifact (the tar of output/ that deploying uploads): "
+            f"{size / 1e6:,.1f} MB, {per_paper:,.0f} bytes per paper; "
+            f"{100_000 * per_paper / 1e9:.2f} GB at 100,000 papers at that rate")
 
 
 def count_papers(listings: Sequence[Listing]) -> int:
@@ -400,6 +429,7 @@ def main(argv: list[str] | None = None) -> int:
         stages = build(work, work / "api", work / "build.log", args.search_in_pelican)
         results[size] = (papers, stages)
         emit("\n" + table(f"full build, N={size}", papers, stages))
+        emit(artifact_line(work / "output", papers))
 
         if size == sizes[-1]:
             write_api_days(work / "api-day", extra)
@@ -408,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
             daily = build(work, work / "api-day", work / "daily.log", args.search_in_pelican)
             emit("\n" + table(f"daily rebuild: +1 day ({count_papers(extra)} papers) on N={size}"
                               f", with what CI restores", papers + count_papers(extra), daily))
+            emit(artifact_line(work / "output", papers + count_papers(extra)))
             emit(f"daily rebuild Pelican {page_counts(work)}")
             if not args.no_stock:
                 # Stock Pelican reads the same articles, the new day included.
