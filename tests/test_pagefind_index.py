@@ -4,9 +4,11 @@ import gzip
 import json
 import os
 import re
+import runpy
 import shutil
 
 import pytest
+import yaml
 from pagefind_index.canonical import UnexpectedBundle, canonicalize, decode, encode, read_chunk
 from pagefind_index.pagefind_index import (
     CACHE_DIR,
@@ -17,6 +19,7 @@ from pagefind_index.pagefind_index import (
     read_options,
 )
 from pagefind_index.shards import page_glob
+from site_helpers import REPO
 
 PAPER = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
 <nav>Home Archive Topics navigationword</nav>
@@ -524,3 +527,11 @@ def test_linked_pages_and_a_glob_of_them_give_the_same_bundle(tmp_path, monkeypa
     build_index(tmp_path / "linked", IndexOptions())
     assert bundle_files(tmp_path / "linked" / "pagefind") == \
         bundle_files(tmp_path / "glob" / "pagefind")
+
+
+def test_the_search_shards_close_no_sooner_than_the_daily_workflow_stops_refetching():
+    # A day the workflow fetches again must never fall in a closed quarter or year, or every
+    # daily build would index that whole quarter or year again.
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "daily.yml").read_text())
+    settings = runpy.run_path(str(REPO / "pelicanconf.py"))
+    assert read_options(settings).recent_days >= int(workflow["env"]["RECENT_DAYS"])
