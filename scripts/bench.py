@@ -18,7 +18,8 @@ the stage wrote, and the time per paper:
 - feeds: the `archive_feeds` plugin's share of the Pelican run (its memory is Pelican's);
 - search: the Pagefind index of the built site (`scripts/search_index.py`, one shard per year,
   unchanged shards kept in cache/search/); with `--search-in-pelican` it runs inside Pelican
-  as `make html` runs it, overlapping the listing pages, and is counted in the pelican row.
+  as `make html` runs it (at the end of the run; alongside the listing pages with
+  `PAGEFIND_INDEX["early"]`) and is counted in the pelican row.
 
 Then the daily rebuild: one more day is added to the largest archive and every stage runs
 again with exactly what the daily workflow (.github/workflows/daily.yml) restores and nothing
@@ -268,8 +269,8 @@ def build(work: Path, api: Path, log: Path, search_in_pelican: bool = False) -> 
     stages.append(Stage("render", seconds, peak, cpu, *tree_size(content / "papers")))
     settings = write_settings(work, "publishconf", {
         "PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(work / "cache"),
-        # With --search-in-pelican the plugin indexes as `make html` does, overlapping the
-        # listing pages; the "pelican" row then includes search (its own row is 0 s).
+        # With --search-in-pelican the plugin indexes as `make html` does; the "pelican" row
+        # then includes search (its own row is 0 s).
         "PAGEFIND_INDEX": {**PAGEFIND_INDEX, "enabled": search_in_pelican},
     })
     feeds_file = work / "feeds-time.json"
@@ -402,8 +403,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "bench-out", help="work folder")
     parser.add_argument("--no-stock", action="store_true", help="skip the stock Pelican build")
     parser.add_argument("--search-in-pelican", action="store_true",
-                        help="index inside the Pelican run, overlapping the listing pages, "
-                             "as `make html` does (default: search as its own stage)")
+                        help="index inside the Pelican run, as `make html` does "
+                             "(default: search as its own stage)")
     args = parser.parse_args(argv)
     sizes = sorted(int(size) for size in args.sizes.split(",") if size.strip())
     args.out.mkdir(parents=True, exist_ok=True)

@@ -485,13 +485,14 @@ class FakeRun:
 
 
 def test_an_early_run_is_waited_for_and_gives_the_same_bundle(tmp_path):
-    from pagefind_index.pagefind_index import index_site, start_early
+    from pagefind_index.pagefind_index import _started, index_site, start_early
 
     write_filtered_site(tmp_path / "late")
     index_site(FakeRun(tmp_path / "late", tmp_path / "c1", early=False))
     write_filtered_site(tmp_path / "early")
-    run = FakeRun(tmp_path / "early", tmp_path / "c2")
+    run = FakeRun(tmp_path / "early", tmp_path / "c2", early=True)
     start_early(run)
+    assert str((tmp_path / "early").resolve()) in _started  # indexing began before finalized
     index_site(run)  # joins the thread
     assert bundle_files(tmp_path / "early" / "pagefind") == bundle_files(
         tmp_path / "late" / "pagefind")
@@ -503,7 +504,7 @@ def test_an_early_run_that_fails_fails_the_build_at_the_end(tmp_path):
 
     write_filtered_site(tmp_path, count=3)
     change_paper(tmp_path, 1, old="year:2021", new="year:../x")
-    run = FakeRun(tmp_path, tmp_path / "cache")
+    run = FakeRun(tmp_path, tmp_path / "cache", early=True)
     start_early(run)
     with pytest.raises(PagefindIndexError, match=r"papers/p1/index\.html"):
         index_site(run)
