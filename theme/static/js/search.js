@@ -9,12 +9,14 @@
 // first in <bundle>/shards.json (plugins/pagefind_index); no two shards share a day. The
 // newest shard's pagefind.js is loaded and every other shard merged into it (mergeIndex: one
 // wasm download, filter counts summed). Each shard is tagged with a synthetic "shard" filter,
-// because Pagefind orders merged results by score, and under a sort a result's score is only
-// its position within its own shard:
-// - best match: one merged search, ordered by score across shards (Pagefind's own merge);
-// - newest: one search per shard, concatenated newest shard first (shards are spans of days);
-// - most upvoted: one search per shard, merged lazily by the upvotes of each list's head,
+// and every order searches shard by shard (a result does not say which shard it came from),
+// keeping only the shards one index of the whole archive would match (shardCorrections):
+// - best match: the shards' lists merged by score, each shard's scores corrected to the
+//   archive's idf (shardCorrections); only ids and scores are compared, no fragment loaded;
+// - newest: the shards' lists concatenated, newest shard first (shards are spans of days);
+// - most upvoted: the shards' lists merged lazily by the upvotes of each list's head,
 //   loading only the head fragments the shown results need (plus a small look-ahead).
+// Under a sort a result's score is only its position within its own shard.
 
 const PAGE_SIZE = 20;
 const TYPING_DELAY_MS = 250;
@@ -22,6 +24,8 @@ const SORTS = { upvotes: { upvotes: "desc" }, date: { date: "desc" } };
 const SHARD_FILTER = "shard";
 const MANIFEST = "shards.json";
 const LOOKAHEAD = 3; // fragments fetched at once from one shard's list in the upvotes merge
+const NO_SHARD = ""; // a shard filter value no page has: a search counting matches, scoring none
+const EXACT = /^\s*".+"\s*$/; // Pagefind's test for a quoted (exact) search
 // "arXiv:2608.19880v2", or an arXiv / HF paper URL: paper pages index the bare id as one word.
 const ARXIV_REFERENCE = /(?:\barxiv:?\s*|https?:\/\/\S*?\/(?:abs|pdf|papers)\/)?(\d{4}\.\d{4,5})(?:v\d+)?/gi;
 
@@ -164,27 +168,14 @@ async function loadShards(bundle) {
   if (!Array.isArray(shards) || !shards.length) {
     throw new Error(`${MANIFEST} lists no shard`);
   }
-  // Pagefind's BM25 idf is computed per shard, so a rare word in a small shard (a month,
-  // above all one just begun) scores lower than in a full year. Weighting each shard by
-  // ln(all pages) / ln(its pages) evens out the idf of rare words (about ln(N / n) for n much
-  // smaller than N): the words that decide a search for a name, an id or a title. The price:
-  // a common word (idf about the same in every shard) scores higher in a small shard, e.g.
-  // 1.60 / 1.14 in a 754-page month against an 11,000-page year of a 40,000-page archive.
-  const total = shards.reduce((sum, shard) => sum + (shard.pages || 0), 0);
-  const weight = (shard) => Math.log(total + 1) / Math.log(Math.max(shard.pages || 0, 1) + 1);
   const [newest, ...older] = shards;
   const pagefind = await import(new URL("pagefind.js", new URL(newest.path, bundle)).href);
-  await pagefind.options({
-    excerptLength: 30,
-    indexWeight: weight(newest),
-    mergeFilter: { [SHARD_FILTER]: newest.name },
-  });
+  await pagefind.options({ excerptLength: 30, mergeFilter: { [SHARD_FILTER]: newest.name } });
   await pagefind.init();
   await Promise.all(older.map((shard) => {
     const url = new URL(shard.path, bundle);
     return pagefind.mergeIndex(url.origin === window.location.origin ? url.pathname : url.href, {
       excerptLength: 30,
-      indexWeight: weight(shard),
       mergeFilter: { [SHARD_FILTER]: shard.name },
     });
   }));
@@ -194,20 +185,95 @@ async function loadShards(bundle) {
 // The results of one search as { count, next(n) }: next resolves to the next n pages' data.
 async function openResults(pagefind, shards, term, filters, sortName) {
   const sort = SORTS[sortName];
+  const words = EXACT.test(term) ? [] : term.split(/\s+/).filter(Boolean);
+  const [searches, matchingCounts, heldCounts] = await Promise.all([
+    Promise.all(shards.map((shard) => pagefind.search(term,
+      { filters: { ...filters, [SHARD_FILTER]: shard.name }, sort }))),
+    // For one word, the search's own unfiltered counts are its pages per shard.
+    countPages(pagefind, words.length > 1 ? words : []),
+    countPages(pagefind, words.map((word) => `"${word}"`)),
+  ]);
+  if (searches.some((search) => !search) || !matchingCounts || !heldCounts) {
+    return null; // a newer search made Pagefind give up
+  }
+  const perShard = (counts) => shards.map((shard) =>
+    counts.map((byShard) => Number(byShard?.[shard.name]) || 0));
+  const { keep, factors } = shardCorrections(shards.map((shard) => shard.pages || 0),
+    perShard(words.length === 1 ? [searches[0].totalFilters?.[SHARD_FILTER]] : matchingCounts),
+    perShard(heldCounts));
+  const lists = searches.map((search, s) => (keep[s] ? search.results : []));
   if (!sort) {
-    const search = await pagefind.search(term, { filters });
-    return search && inOrder(search.results);
+    return inOrder(fairOrder(lists, factors));
   }
-  const searches = await Promise.all(shards.map((shard) =>
-    pagefind.search(term, { filters: { ...filters, [SHARD_FILTER]: shard.name }, sort })));
-  if (searches.some((search) => !search)) {
-    return null;
-  }
-  const lists = searches.map((search) => search.results);
   if (sortName === "upvotes" && lists.length > 1) {
     return mergedBy(lists, (page) => Number(page.meta.upvotes) || 0);
   }
   return inOrder(lists.flat()); // newest: each shard a span of days, listed newest first
+}
+
+// For each query, its pages per shard ({ shard name: count }), or null when Pagefind gave up.
+// A search with a shard filter no page has counts the pages (Pagefind's unfiltered counts) but
+// scores and returns none: a fraction of the cost of the search itself.
+async function countPages(pagefind, queries) {
+  const searches = await Promise.all(queries.map((query) =>
+    pagefind.search(query, { filters: { [SHARD_FILTER]: NO_SHARD } })));
+  if (searches.some((search) => !search)) {
+    return null;
+  }
+  return searches.map((search) => search.totalFilters?.[SHARD_FILTER] || {});
+}
+
+// What one index of the whole archive would find and how it would score, from each shard's
+// counts: pages[s], shard s's pages; matching[s][w], its pages Pagefind matches to word w (the
+// word and its extensions, "diffus" also matching "diffusion", whatever the filters);
+// held[s][w], its pages holding the word itself (a quoted search). Returns, per shard, whether
+// its results stand (keep) and the factor for its scores (factors).
+//
+// Which shards stand. Pagefind looks a word up in the index it searches, so a shard:
+// - that holds no word starting with the query word matches the longest indexed word the query
+//   word starts with ("2512" for an arXiv id of another year): when another shard holds the
+//   word itself, one index of the archive would never do that, so the shard is left out (the
+//   price: a shard holding only longer words, "diffusions" but no "diffusion", is left out too);
+// - that lacks a word altogether leaves it out of the query and matches the other words alone:
+//   when another shard has the word, the shard has no page with every word, so it is left out.
+//
+// The factors (best match). Pagefind scores a page in BM25 style with its own shard's idf,
+//   idf(N, df) = ln((N - df + 0.5) / (df + 0.5) + 1), N the shard's pages, df those matching;
+// a page's score sums over the query's words idf x (the word's weighted frequency on the page),
+// plus a title boost that is also a sum of idfs. So the same match scores higher in a small
+// shard for a common word (df near N in both) and lower for a rare one. A shard's factor is
+//   (sum over words of the archive's idf) / (sum over words of the shard's idf),
+// the archive's idf taking N and df summed over the shards: for one word exactly the score one
+// index of the archive would give (but for its average page length, a small term); for several
+// words exact when their idfs change alike, sensible otherwise. A quoted search is scored
+// without idf: it has no words here, and every factor is 1.
+export function shardCorrections(pages, matching, held) {
+  const words = (matching[0] || []).map((_, w) => w);
+  const anywhere = (counts, w) => counts.some((row) => row[w] > 0);
+  // The pages one index would match to each word: none where a shard only has a fallback.
+  const real = matching.map((row, s) => row.map((count, w) =>
+    (anywhere(held, w) && !(held[s][w] > 0) ? 0 : count)));
+  const keep = pages.map((_, s) => words.every((w) => real[s][w] > 0 || !anywhere(real, w)));
+  const idf = (n, df) => Math.log((n - df + 0.5) / (df + 0.5) + 1);
+  const total = pages.reduce((sum, n) => sum + n, 0);
+  const scored = words.filter((w) => anywhere(real, w));
+  const archive = scored.reduce((sum, w) =>
+    sum + idf(total, real.reduce((df, row) => df + row[w], 0)), 0);
+  const factors = pages.map((n, s) => {
+    const own = scored.reduce((sum, w) => sum + idf(n, matching[s][w]), 0);
+    return keep[s] && own > 0 && archive > 0 ? archive / own : 1;
+  });
+  return { keep, factors };
+}
+
+// The shards' lists (each by score, best first) as one list by corrected score; ties go to the
+// newer shard. Only ids and scores are read: no fragment is fetched here.
+function fairOrder(lists, factors) {
+  return lists
+    .flatMap((list, s) => list.map((result, rank) => ({ result, s, rank,
+      score: result.score * factors[s] })))
+    .sort((a, b) => b.score - a.score || a.s - b.s || a.rank - b.rank)
+    .map((entry) => entry.result);
 }
 
 function inOrder(results) {
