@@ -9,8 +9,9 @@
 // first in <bundle>/shards.json (plugins/pagefind_index); no two shards share a day. The
 // newest shard's pagefind.js is loaded and every other shard merged into it (mergeIndex: one
 // wasm download, filter counts summed). Each shard is tagged with a synthetic "shard" filter,
-// and every order searches shard by shard (a result does not say which shard it came from),
-// keeping only the shards one index of the whole archive would match (shardCorrections):
+// and the results of each shard are kept apart: best match runs one search over every shard
+// and tells each result's shard by its score (TAG_BITS), the sorts search shard by shard.
+// Only the shards one index of the whole archive would match are kept (shardCorrections):
 // - best match: the shards' lists merged by score, each shard's scores corrected to the
 //   archive's idf (shardCorrections); only ids and scores are compared, no fragment loaded;
 // - newest: the shards' lists concatenated, newest shard first (shards are spans of days);
@@ -24,6 +25,13 @@ const SORTS = { upvotes: { upvotes: "desc" }, date: { date: "desc" } };
 const SHARD_FILTER = "shard";
 const MANIFEST = "shards.json";
 const LOOKAHEAD = 3; // fragments fetched at once from one shard's list in the upvotes merge
+// Best match runs one search over every shard and tells each result's shard by its score:
+// Pagefind multiplies a shard's scores by its indexWeight, here 2^(64 x the shard's place), an
+// exact power of two, and a score before weighting lies well within 2^-32 to 2^32 (a BM25 sum
+// of a few words), so its binary exponent says the shard. Up to 15 shards fit in a double;
+// beyond, or if a score is out of range, best match searches shard by shard (slower).
+const TAG_BITS = 64;
+const MAX_TAGGED = 15;
 const NO_SHARD = ""; // a shard filter value no page has: a search counting matches, scoring none
 const EXACT = /^\s*".+"\s*$/; // Pagefind's test for a quoted (exact) search
 // "arXiv:2608.19880v2", or an arXiv / HF paper URL: paper pages index the bare id as one word.
@@ -170,40 +178,77 @@ async function loadShards(bundle) {
   }
   const [newest, ...older] = shards;
   const pagefind = await import(new URL("pagefind.js", new URL(newest.path, bundle)).href);
-  await pagefind.options({ excerptLength: 30, mergeFilter: { [SHARD_FILTER]: newest.name } });
+  await pagefind.options({
+    excerptLength: 30,
+    indexWeight: shardWeight(shards, 0),
+    mergeFilter: { [SHARD_FILTER]: newest.name },
+  });
   await pagefind.init();
-  await Promise.all(older.map((shard) => {
+  await Promise.all(older.map((shard, i) => {
     const url = new URL(shard.path, bundle);
     return pagefind.mergeIndex(url.origin === window.location.origin ? url.pathname : url.href, {
       excerptLength: 30,
+      indexWeight: shardWeight(shards, i + 1),
       mergeFilter: { [SHARD_FILTER]: shard.name },
     });
   }));
   return { pagefind, shards };
 }
 
+function shardWeight(shards, s) {
+  return shards.length <= MAX_TAGGED ? 2 ** (TAG_BITS * s) : 1;
+}
+
+// Best match's results split by shard, from one search over every shard (see TAG_BITS), or
+// null when a score does not tell its shard.
+function byShard(shards, results) {
+  if (shards.length > MAX_TAGGED) {
+    return null;
+  }
+  const lists = shards.map(() => []);
+  for (const result of results) {
+    const s = Math.round(Math.log2(result.score) / TAG_BITS);
+    const score = result.score / shardWeight(shards, s);
+    if (!(s >= 0 && s < shards.length && score >= 2 ** -32 && score < 2 ** 32)) {
+      return null;
+    }
+    lists[s].push(result);
+  }
+  return lists;
+}
+
 // The results of one search as { count, next(n) }: next resolves to the next n pages' data.
 async function openResults(pagefind, shards, term, filters, sortName) {
   const sort = SORTS[sortName];
   const words = EXACT.test(term) ? [] : term.split(/\s+/).filter(Boolean);
-  const [searches, matchingCounts, heldCounts] = await Promise.all([
-    Promise.all(shards.map((shard) => pagefind.search(term,
-      { filters: { ...filters, [SHARD_FILTER]: shard.name }, sort }))),
-    // For one word, the search's own unfiltered counts are its pages per shard.
+  const [best, matchingCounts, heldCounts] = await Promise.all([
+    sort ? null : pagefind.search(term, { filters }),
     countPages(pagefind, words.length > 1 ? words : []),
     countPages(pagefind, words.map((word) => `"${word}"`)),
   ]);
-  if (searches.some((search) => !search) || !matchingCounts || !heldCounts) {
-    return null; // a newer search made Pagefind give up
+  let lists = best && byShard(shards, best.results);
+  let totalCounts = best?.totalFilters;
+  if (!lists && (sort || best)) {
+    const searches = await Promise.all(shards.map((shard) => pagefind.search(term,
+      { filters: { ...filters, [SHARD_FILTER]: shard.name }, sort })));
+    if (searches.some((search) => !search)) {
+      return null; // a newer search made Pagefind give up
+    }
+    lists = searches.map((search) => search.results);
+    totalCounts = searches[0].totalFilters;
+  }
+  if (!lists || !matchingCounts || !heldCounts) {
+    return null;
   }
   const perShard = (counts) => shards.map((shard) =>
-    counts.map((byShard) => Number(byShard?.[shard.name]) || 0));
+    counts.map((byName) => Number(byName?.[shard.name]) || 0));
   const { keep, factors } = shardCorrections(shards.map((shard) => shard.pages || 0),
-    perShard(words.length === 1 ? [searches[0].totalFilters?.[SHARD_FILTER]] : matchingCounts),
+    perShard(words.length === 1 ? [totalCounts?.[SHARD_FILTER]] : matchingCounts),
     perShard(heldCounts));
-  const lists = searches.map((search, s) => (keep[s] ? search.results : []));
+  lists = lists.map((list, s) => (keep[s] ? list : []));
   if (!sort) {
-    return inOrder(fairOrder(lists, factors));
+    return inOrder(fairOrder(lists, factors.map((factor, s) =>
+      factor / shardWeight(shards, s))));
   }
   if (sortName === "upvotes" && lists.length > 1) {
     return mergedBy(lists, (page) => Number(page.meta.upvotes) || 0);
