@@ -221,9 +221,8 @@ function byShard(shards, results) {
 async function openResults(pagefind, shards, term, filters, sortName) {
   const sort = SORTS[sortName];
   const words = EXACT.test(term) ? [] : term.split(/\s+/).filter(Boolean);
-  const [best, matchingCounts, heldCounts] = await Promise.all([
+  const [best, heldCounts] = await Promise.all([
     sort ? null : pagefind.search(term, { filters }),
-    countPages(pagefind, words.length > 1 ? words : []),
     countPages(pagefind, words.map((word) => `"${word}"`)),
   ]);
   let lists = best && byShard(shards, best.results);
@@ -237,14 +236,17 @@ async function openResults(pagefind, shards, term, filters, sortName) {
     lists = searches.map((search) => search.results);
     totalCounts = searches[0].totalFilters;
   }
-  if (!lists || !matchingCounts || !heldCounts) {
+  if (!lists || !heldCounts) {
     return null;
   }
   const perShard = (counts) => shards.map((shard) =>
     counts.map((byName) => Number(byName?.[shard.name]) || 0));
+  // A word's pages per shard: for one word, the search's own unfiltered counts (the word and
+  // its extensions, as Pagefind's idf counts them); for several, those holding each word itself
+  // (close, and it spares a second count search a word).
+  const held = perShard(heldCounts);
   const { keep, factors } = shardCorrections(shards.map((shard) => shard.pages || 0),
-    perShard(words.length === 1 ? [totalCounts?.[SHARD_FILTER]] : matchingCounts),
-    perShard(heldCounts));
+    words.length === 1 ? perShard([totalCounts?.[SHARD_FILTER]]) : held, held);
   lists = lists.map((list, s) => (keep[s] ? list : []));
   if (!sort) {
     return inOrder(fairOrder(lists, factors.map((factor, s) =>
