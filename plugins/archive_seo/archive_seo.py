@@ -167,19 +167,19 @@ def load_page_cache(path: Path) -> PageCache:
 
 def sitemap_xml(urls: Iterable[str]) -> str:
     """A sitemaps.org `urlset` of `urls`, in the order given."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"<url><loc>{escape(url)}</loc></url>" for url in urls]
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
+    return _sitemap_document("urlset", "url", urls)
 
 
 def sitemap_index_xml(urls: Iterable[str]) -> str:
     """A sitemaps.org `sitemapindex` naming the sitemap files at `urls`, in the order given."""
+    return _sitemap_document("sitemapindex", "sitemap", urls)
+
+
+def _sitemap_document(root: str, entry: str, urls: Iterable[str]) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"<sitemap><loc>{escape(url)}</loc></sitemap>" for url in urls]
-    lines.append("</sitemapindex>")
+             f'<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"<{entry}><loc>{escape(url)}</loc></{entry}>" for url in urls]
+    lines.append(f"</{root}>")
     return "\n".join(lines) + "\n"
 
 
