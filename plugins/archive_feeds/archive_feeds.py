@@ -45,6 +45,7 @@ from paperarchive.feeds import (
 )
 from paperarchive.listing_io import write_atomic
 from paperarchive.model import safe_url
+from paperarchive.plugin_settings import merged_over
 
 log = logging.getLogger(__name__)
 
@@ -74,16 +75,7 @@ class FeedOptions:
 
 def read_options(settings: Mapping[str, Any]) -> FeedOptions:
     """Validate `settings["ARCHIVE_FEEDS"]`; errors name the key."""
-    raw = settings.get("ARCHIVE_FEEDS")
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, Mapping):
-        raise ArchiveFeedsError(f"ARCHIVE_FEEDS: expected a dict, got {type(raw).__name__}")
-    unknown = sorted(str(key) for key in set(raw) - set(DEFAULTS))
-    if unknown:
-        raise ArchiveFeedsError(f"ARCHIVE_FEEDS: unknown key(s) {', '.join(unknown)}; "
-                                f"known keys: {', '.join(DEFAULTS)}")
-    merged = {**DEFAULTS, **raw}
+    merged = merged_over(settings, "ARCHIVE_FEEDS", DEFAULTS, ArchiveFeedsError)
     feeds = merged["feeds"]
     if isinstance(feeds, str) or not isinstance(feeds, Sequence) or not all(
         kind in FEED_KINDS for kind in feeds

@@ -26,6 +26,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
 from paperarchive.model import Organization, Paper, Topic
+from paperarchive.plugin_settings import merged_over
 
 from . import archive
 
@@ -46,12 +47,7 @@ URL_FILTERS = {
 
 def plugin_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     """`ARCHIVE_PAGES` merged over the defaults, validated."""
-    given = settings.get("ARCHIVE_PAGES") or {}
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(f"ARCHIVE_PAGES: unknown key(s) {', '.join(unknown)}; "
-                         f"known: {', '.join(DEFAULTS)}")
-    merged = {**DEFAULTS, **given}
+    merged = merged_over(settings, "ARCHIVE_PAGES", DEFAULTS)
     size = merged["page_size"]
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise ValueError(f"ARCHIVE_PAGES: page_size must be a whole number of 1 or more, "

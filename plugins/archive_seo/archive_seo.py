@@ -40,6 +40,7 @@ from xml.sax.saxutils import escape
 from pelican import signals
 
 from paperarchive.listing_io import write_atomic
+from paperarchive.plugin_settings import merged_over
 
 log = logging.getLogger(__name__)
 
@@ -68,16 +69,7 @@ class SeoOptions:
 
 def read_options(settings: Mapping[str, Any]) -> SeoOptions:
     """Validate `settings["ARCHIVE_SEO"]`."""
-    raw = settings.get("ARCHIVE_SEO")
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, Mapping):
-        raise ArchiveSeoError(f"ARCHIVE_SEO: expected a dict, got {type(raw).__name__}")
-    unknown = sorted(set(raw) - set(DEFAULTS))
-    if unknown:
-        raise ArchiveSeoError(f"ARCHIVE_SEO: unknown key(s) {', '.join(map(str, unknown))}; "
-                              f"known keys: {', '.join(DEFAULTS)}")
-    merged = {**DEFAULTS, **raw}
+    merged = merged_over(settings, "ARCHIVE_SEO", DEFAULTS, ArchiveSeoError)
     if not isinstance(merged["enabled"], bool):
         raise ArchiveSeoError("ARCHIVE_SEO['enabled']: expected True or False")
     dirs = merged["exclude_dirs"]
