@@ -88,8 +88,10 @@ WITH_FUTURE_DATES = True  # a listing day is never a draft, whatever today's dat
 # What of a paper page's data-pagefind-body is not the paper's own text (theme/templates/
 # article.html says why): selectors here instead of a data-pagefind-ignore attribute on each
 # element, 13 a page. Pagefind still reads filters, sort keys and meta inside them.
+# The rendered MathML of a title or abstract is left out too: its TeX source (<annotation>) is
+# what search matches, as a pasted title holds it.
 _search_exclude = ["dt", "h2", "time", "dd[data-pagefind-meta]", ".paper-links", ".cite",
-                   ".related"]
+                   ".related", "semantics > mrow"]
 PAGEFIND_INDEX = {  # README "Search"; only paper pages (data-pagefind-body) are indexed
     "enabled": True,  # False skips indexing, e.g. for quick local rebuilds
     "bundle_dir": "pagefind",  # output/pagefind/, loaded by theme/static/js/search.js

@@ -2,40 +2,44 @@
 //
 // Pagefind's ready-made UI has no sort control, so this small module does the rest: it reads
 // the query, filters and sort from the URL (so a search can be shared), keeps the URL in step
-// as the user types, and fills the results from the <template> in the page. No dependencies.
+// as the user types, and fills the results from the <template> in the page. The index is one
+// stock Pagefind bundle (plugins/pagefind_index); only Pagefind's documented API is used.
 //
-// The index is split into shards, one Pagefind bundle per closed listing year, per quarter of
-// the open year ("2027-q2") and per month of its newest quarter ("2027-08"), listed newest
-// first in <bundle>/shards.json (plugins/pagefind_index); no two shards share a day. The
-// newest shard's pagefind.js is loaded and every other shard merged into it (mergeIndex: one
-// wasm download, filter counts summed). Each shard is tagged with a synthetic "shard" filter,
-// and the results of each shard are kept apart: best match runs one search over every shard
-// and tells each result's shard by its score (TAG_BITS), the sorts search shard by shard.
-// Only the shards one index of the whole archive would match are kept (shardCorrections):
-// - best match: the shards' lists merged by score, each shard's scores corrected to the
-//   archive's idf (shardCorrections); only ids and scores are compared, no fragment loaded;
-// - newest: the shards' lists concatenated, newest shard first (shards are spans of days);
-// - most upvoted: the shards' lists merged lazily by the upvotes of each list's head,
-//   loading only the head fragments the shown results need (plus a small look-ahead).
-// Under a sort a result's score is only its position within its own shard.
+// What it adds to a plain Pagefind search, so that results can be trusted:
+// - an arXiv id, "arXiv:id", or an arXiv or Hugging Face paper link shows that paper, or says
+//   it is not in the archive (with a link to arXiv); an id never matches fragments of numbers;
+// - a query is normalised as the index is: TeX delimiters and text commands removed, every
+//   word reduced to its letters and digits (a pasted "RL$^2$-VLA" is the indexed "rl2vla");
+// - every word must match: Pagefind leaves out a word it cannot find, and a word that no
+//   indexed word starts with matches the longest indexed word it starts with instead ("zz"
+//   for "zzqxv"). Each word is checked (an exact search, or the matched words of its best
+//   page), and a query with a word that matches nothing has no results;
+// - for such a word, a close word of the titles' vocabulary (words.json, loaded only then) is
+//   searched instead, and the reader is told ("difusion" shows the papers on "diffusion");
+// - best match puts the pages holding the query as a phrase first, in Pagefind's order, and
+//   a paper whose title is the query first of all: a full author name or an exact title
+//   finds its paper first;
+// - a result shows its first authors, organisation, day, upvotes, topics, and an excerpt of
+//   the abstract (from the `abstract` anchor on), not the title and authors again.
 
 const PAGE_SIZE = 20;
 const TYPING_DELAY_MS = 250;
+const BUSY_DELAY_MS = 150; // a search slower than this says "Searching…"
 const SORTS = { upvotes: { upvotes: "desc" }, date: { date: "desc" } };
-const SHARD_FILTER = "shard";
-const MANIFEST = "shards.json";
-const LOOKAHEAD = 3; // fragments fetched at once from one shard's list in the upvotes merge
-// Best match runs one search over every shard and tells each result's shard by its score:
-// Pagefind multiplies a shard's scores by its indexWeight, here 2^(64 x the shard's place), an
-// exact power of two, and a score before weighting lies well within 2^-32 to 2^32 (a BM25 sum
-// of a few words), so its binary exponent says the shard. Up to 15 shards fit in a double;
-// beyond, or if a score is out of range, best match searches shard by shard (slower).
-const TAG_BITS = 64;
-const MAX_TAGGED = 15;
-const NO_SHARD = ""; // a shard filter value no page has: a search counting matches, scoring none
-const EXACT = /^\s*".+"\s*$/; // Pagefind's test for a quoted (exact) search
-// "arXiv:2608.19880v2", or an arXiv / HF paper URL: paper pages index the bare id as one word.
-const ARXIV_REFERENCE = /(?:\barxiv:?\s*|https?:\/\/\S*?\/(?:abs|pdf|papers)\/)?(\d{4}\.\d{4,5})(?:v\d+)?/gi;
+// Pagefind ranks a page up when query words match its metadata: the title (5, Pagefind's
+// default) and the first three authors.
+const RANKING = { metaWeights: { title: 5, authors: 3 } };
+const EXCERPT_WORDS = 36;
+const ID_MENTIONS = 20; // pages mentioning an id looked at, at most
+const VOCABULARY = "words.json";
+// A whole query that names one arXiv paper: "2608.19880", "arXiv:2608.19880v2", or a link
+// whose path ends in the id (arxiv.org/abs/…, /pdf/….pdf, huggingface.co/papers/…).
+const REFERENCE = /^(?:arxiv:\s*)?(?:https?:\/\/[^\s/]+\/(?:[^\s?#]*\/)?)?(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?\/?(?:[?#]\S*)?$/i;
+// What mathtext.math_to_text removes: math delimiters and the text commands around a word.
+const TEX_TEXT = /\\(?:textsc|textbf|textit|texttt|textrm|textsf|emph|mbox|underline)\{([^{}\\$]*)\}/g;
+const TEX_DELIMITERS = /\\[()[\]]|\$/g;
+const NOT_WORD = /[^\p{L}\p{N}]+/gu;
+const QUOTED = /^\s*".+"\s*$/;
 
 const root = document.getElementById("search");
 if (root) {
@@ -49,9 +53,11 @@ async function start(root) {
   const filterSelects = [...form.querySelectorAll("select[data-filter]")];
   const filterBox = form.querySelector("[data-search-filters]");
   const status = root.querySelector("[data-search-status]");
+  const wayOn = root.querySelector("[data-search-way-on]");
   const list = root.querySelector("[data-search-results]");
   const moreButton = root.querySelector("[data-search-more]");
   const template = root.querySelector("template[data-search-result]");
+  const bundle = new URL(root.dataset.bundle, document.baseURI);
   const dayFormat = new Intl.DateTimeFormat(document.documentElement.lang || "en", {
     year: "numeric", month: "short", day: "numeric", timeZone: "UTC",
   });
@@ -65,16 +71,21 @@ async function start(root) {
   if (!input.value) {
     input.focus();
   }
+  status.textContent = "Loading search…";
+  list.setAttribute("aria-busy", "true");
 
   let pagefind;
-  let shards;
   try {
-    ({ pagefind, shards } = await loadShards(new URL(root.dataset.bundle, document.baseURI)));
+    pagefind = await import(new URL("pagefind.js", bundle).href);
+    await pagefind.options({ excerptLength: EXCERPT_WORDS, ranking: RANKING });
+    await pagefind.init();
   } catch (error) {
     status.textContent = "Search is unavailable: the search index could not be loaded.";
+    list.removeAttribute("aria-busy");
     console.error(error);
     return;
   }
+  const searcher = new Searcher(pagefind, bundle);
 
   // The filter lists cost a download of their own (tens of KB on a big archive), so they are
   // fetched when the filter box is first opened, or at once when the URL asks for a filter.
@@ -106,30 +117,43 @@ async function start(root) {
     const current = ++generation;
     const term = input.value.trim();
     writeUrl(form, filterSelects);
-    if (!term) {
-      // A search with filters and no words downloads the whole index: never run one.
-      results = null;
-      list.replaceChildren();
-      moreButton.hidden = true;
-      status.textContent = "Type a word to search titles, authors, arXiv ids, organisations and topics.";
-      return;
-    }
     const filters = {};
     for (const select of filterSelects) {
       if (select.value) {
         filters[select.dataset.filter] = select.value;
       }
     }
+    if (!term && !Object.keys(filters).length) {
+      results = null;
+      list.replaceChildren();
+      list.removeAttribute("aria-busy");
+      moreButton.hidden = true;
+      wayOn.hidden = true;
+      status.textContent = "Type a title, an author, an arXiv id or a few words, or choose a filter.";
+      return;
+    }
     list.setAttribute("aria-busy", "true");
-    const found = await openResults(pagefind, shards, term.replace(ARXIV_REFERENCE, "$1"),
-      filters, sortSelect.value);
+    const busy = setTimeout(() => {
+      if (current === generation) {
+        status.textContent = "Searching…";
+      }
+    }, BUSY_DELAY_MS);
+    let found;
+    try {
+      found = await searcher.search(term, filters, sortSelect.value);
+    } catch (error) {
+      found = { count: 0, pages: [], message: [`The search failed: ${error.message}`] };
+      console.error(error);
+    }
+    clearTimeout(busy);
     if (current !== generation || !found) {
       return; // a newer search started meanwhile
     }
     results = found;
     shown = 0;
     list.replaceChildren();
-    status.textContent = describeCount(results.count, term);
+    fillStatus(status, found.message);
+    wayOn.hidden = found.count > 0;
     await showMore(false, current);
     list.removeAttribute("aria-busy");
   }
@@ -166,217 +190,255 @@ async function start(root) {
   await runSearch();
 }
 
-// The manifest, then the newest shard's Pagefind with every other shard merged into it.
-async function loadShards(bundle) {
-  const response = await fetch(new URL(MANIFEST, bundle), { cache: "no-cache" });
-  if (!response.ok) {
-    throw new Error(`${MANIFEST}: HTTP ${response.status}`);
-  }
-  const shards = (await response.json()).shards;
-  if (!Array.isArray(shards) || !shards.length) {
-    throw new Error(`${MANIFEST} lists no shard`);
-  }
-  const [newest, ...older] = shards;
-  const pagefind = await import(new URL("pagefind.js", new URL(newest.path, bundle)).href);
-  await pagefind.options({
-    excerptLength: 30,
-    indexWeight: shardWeight(shards, 0),
-    mergeFilter: { [SHARD_FILTER]: newest.name },
-  });
-  await pagefind.init();
-  await Promise.all(older.map((shard, i) => {
-    const url = new URL(shard.path, bundle);
-    return pagefind.mergeIndex(url.origin === window.location.origin ? url.pathname : url.href, {
-      excerptLength: 30,
-      indexWeight: shardWeight(shards, i + 1),
-      mergeFilter: { [SHARD_FILTER]: shard.name },
-    });
-  }));
-  return { pagefind, shards };
+// A query as the index holds its words: lower case, letters and digits only, TeX removed.
+export function queryWords(term) {
+  const text = term.replace(TEX_TEXT, "$1").replace(TEX_DELIMITERS, "");
+  return text.split(/\s+/).map(searchWord).filter(Boolean);
 }
 
-function shardWeight(shards, s) {
-  return shards.length <= MAX_TAGGED ? 2 ** (TAG_BITS * s) : 1;
+export function searchWord(word) {
+  return word.replace(NOT_WORD, "").toLowerCase();
 }
 
-// Best match's results split by shard, from one search over every shard (see TAG_BITS), or
-// null when a score does not tell its shard.
-function byShard(shards, results) {
-  if (shards.length > MAX_TAGGED) {
-    return null;
+// The arXiv id a whole query names, or null.
+export function arxivReference(term) {
+  const match = REFERENCE.exec(term.trim());
+  return match ? match[1] : null;
+}
+
+class Searcher {
+  constructor(pagefind, bundle) {
+    this.pagefind = pagefind;
+    this.bundle = bundle;
+    this.vocabulary = null;
   }
-  const lists = shards.map(() => []);
-  for (const result of results) {
-    const s = Math.round(Math.log2(result.score) / TAG_BITS);
-    const score = result.score / shardWeight(shards, s);
-    if (!(s >= 0 && s < shards.length && score >= 2 ** -32 && score < 2 ** 32)) {
+
+  // { count, next(n), message }: message is the status line, as text and links.
+  async search(term, filters, sortName) {
+    const id = arxivReference(term);
+    if (id) {
+      return this.paper(id);
+    }
+    const sort = SORTS[sortName];
+    const words = queryWords(term);
+    if (!words.length) {
+      // Filters alone: every paper they hold, most upvoted first unless sorted otherwise.
+      const found = await this.pagefind.search(null, { filters, sort: sort || SORTS.upvotes });
+      return found && inOrder(found.results, [countLine(found.results.length, "")]);
+    }
+    const quoted = QUOTED.test(term);
+    const missing = await this.missingWords(words);
+    if (missing === null) {
       return null;
     }
-    lists[s].push(result);
-  }
-  return lists;
-}
-
-// The results of one search as { count, next(n) }: next resolves to the next n pages' data.
-async function openResults(pagefind, shards, term, filters, sortName) {
-  const sort = SORTS[sortName];
-  const words = EXACT.test(term) ? [] : term.split(/\s+/).filter(Boolean);
-  const [best, heldCounts] = await Promise.all([
-    sort ? null : pagefind.search(term, { filters }),
-    countPages(pagefind, words.map((word) => `"${word}"`)),
-  ]);
-  let lists = best && byShard(shards, best.results);
-  let totalCounts = best?.totalFilters;
-  if (!lists && (sort || best)) {
-    const searches = await Promise.all(shards.map((shard) => pagefind.search(term,
-      { filters: { ...filters, [SHARD_FILTER]: shard.name }, sort })));
-    if (searches.some((search) => !search)) {
-      return null; // a newer search made Pagefind give up
+    if (missing.length) {
+      return this.corrected(term, words, missing, filters, sortName);
     }
-    lists = searches.map((search) => search.results);
-    totalCounts = searches[0].totalFilters;
+    const found = await this.matching(words, quoted, filters, sort);
+    return found && { ...found, message: [countLine(found.count, term)] };
   }
-  if (!lists || !heldCounts) {
-    return null;
+
+  // The pages holding every word, best match first (or by the sort).
+  async matching(words, quoted, filters, sort) {
+    const query = words.join(" ");
+    const phrase = `"${query}"`;
+    const [all, together] = await Promise.all([
+      this.pagefind.search(quoted ? phrase : query, { filters, sort }),
+      !sort && !quoted && words.length > 1 ? this.pagefind.search(phrase, { filters }) : null,
+    ]);
+    if (!all) {
+      return null;
+    }
+    let ordered = all.results;
+    if (together?.results.length) {
+      const inPhrase = new Set(together.results.map((result) => result.id));
+      ordered = [...ordered.filter((result) => inPhrase.has(result.id)),
+        ...ordered.filter((result) => !inPhrase.has(result.id))];
+    }
+    return sort ? inOrder(ordered) : inOrder(ordered, [], (page) =>
+      searchWord(page.meta.title || "") === words.join("") ? 0 : 1);
   }
-  const perShard = (counts) => shards.map((shard) =>
-    counts.map((byName) => Number(byName?.[shard.name]) || 0));
-  // A word's pages per shard: for one word, the search's own unfiltered counts (the word and
-  // its extensions, as Pagefind's idf counts them); for several, those holding each word itself
-  // (close, and it spares a second count search a word).
-  const held = perShard(heldCounts);
-  const { keep, factors } = shardCorrections(shards.map((shard) => shard.pages || 0),
-    words.length === 1 ? perShard([totalCounts?.[SHARD_FILTER]]) : held, held);
-  lists = lists.map((list, s) => (keep[s] ? list : []));
-  if (!sort) {
-    return inOrder(fairOrder(lists, factors.map((factor, s) =>
-      factor / shardWeight(shards, s))));
+
+  // The query words that match nothing in the archive: not an indexed word (an exact search
+  // finds none) and no indexed word starts with them (Pagefind's best page for the word alone
+  // holds no word starting with it). Null when Pagefind gave up on a search.
+  async missingWords(words) {
+    const exact = await Promise.all(words.map((word) => this.pagefind.search(`"${word}"`)));
+    if (exact.some((found) => !found)) {
+      return null;
+    }
+    const checks = await Promise.all(words.map(async (word, i) => {
+      if (exact[i].results.length) {
+        return true;
+      }
+      const loose = await this.pagefind.search(word);
+      const best = loose?.results[0];
+      return Boolean(best) && startsAWord(await best.data(), word);
+    }));
+    return words.filter((_, i) => !checks[i]);
   }
-  if (sortName === "upvotes" && lists.length > 1) {
-    return mergedBy(lists, (page) => Number(page.meta.upvotes) || 0);
+
+  // No page holds every word: search the query with each missing word spelled as the closest
+  // common title word, if every one has such a word.
+  async corrected(term, words, missing, filters, sortName) {
+    const none = `No papers match “${term}”.`;
+    const vocabulary = await this.loadVocabulary();
+    const fixes = new Map(missing.map((word) => [word, closestWord(word, vocabulary)]));
+    if ([...fixes.values()].some((fix) => !fix)) {
+      return inOrder([], [none]);
+    }
+    const spelled = words.map((word) => fixes.get(word) || word);
+    const found = await this.matching(spelled, QUOTED.test(term), filters, SORTS[sortName]);
+    if (!found || !found.count) {
+      return found && { ...found, message: [none] };
+    }
+    const query = spelled.join(" ");
+    const link = new URL(window.location.href);
+    link.searchParams.set("q", query);
+    return { ...found, message: [`${none} Showing ${found.count === 1 ? "the paper" : `${found.count} papers`} for `,
+      { text: `“${query}”`, href: link.href }, "."] };
   }
-  return inOrder(lists.flat()); // newest: each shard a span of days, listed newest first
+
+  async loadVocabulary() {
+    this.vocabulary ??= fetch(new URL(VOCABULARY, this.bundle))
+      .then((response) => (response.ok ? response.json() : { words: [] }))
+      .then((data) => data.words || [])
+      .catch(() => []);
+    return this.vocabulary;
+  }
+
+  // One arXiv paper: its page if the archive has it, and the pages mentioning its id.
+  async paper(id) {
+    const found = await this.pagefind.search(`"${searchWord(id)}"`);
+    if (!found) {
+      return null;
+    }
+    const pages = await Promise.all(found.results.slice(0, ID_MENTIONS).map((r) => r.data()));
+    const own = pages.filter((page) => new URL(page.url, window.location.href).pathname
+      .endsWith(`/papers/${id}/`));
+    const mentions = pages.filter((page) => !own.includes(page));
+    const also = mentions.length
+      ? ` ${mentions.length === 1 ? "One paper mentions" : `${mentions.length} papers mention`} it.` : "";
+    if (own.length) {
+      return loaded([...own, ...mentions], [`arXiv ${id} is in the archive.${also}`]);
+    }
+    return loaded(mentions, [`arXiv ${id} is not in this archive. `,
+      { text: "See it on arXiv", href: `https://arxiv.org/abs/${id}` }, `.${also}`]);
+  }
 }
 
-// For each query, its pages per shard ({ shard name: count }), or null when Pagefind gave up.
-// A search with a shard filter no page has counts the pages (Pagefind's unfiltered counts) but
-// scores and returns none: a fraction of the cost of the search itself.
-async function countPages(pagefind, queries) {
-  const searches = await Promise.all(queries.map((query) =>
-    pagefind.search(query, { filters: { [SHARD_FILTER]: NO_SHARD } })));
-  if (searches.some((search) => !search)) {
-    return null;
+// Does any word Pagefind matched on the page (or in its metadata) start with `word`?
+function startsAWord(page, word) {
+  const words = (page.raw_content ?? page.content ?? "").split(/\s+/);
+  if ((page.locations || []).some((at) => searchWord(words[at] || "").startsWith(word))) {
+    return true;
   }
-  return searches.map((search) => search.totalFilters?.[SHARD_FILTER] || {});
+  return Object.values(page.meta || {}).some((value) =>
+    String(value).split(/\s+/).some((part) => searchWord(part).startsWith(word)));
 }
 
-// What one index of the whole archive would find and how it would score, from each shard's
-// counts: pages[s], shard s's pages; matching[s][w], its pages Pagefind matches to word w (the
-// word and its extensions, "diffus" also matching "diffusion", whatever the filters);
-// held[s][w], its pages holding the word itself (a quoted search). Returns, per shard, whether
-// its results stand (keep) and the factor for its scores (factors).
-//
-// Which shards stand. Pagefind looks a word up in the index it searches, so a shard:
-// - that holds no word starting with the query word matches the longest indexed word the query
-//   word starts with ("2512" for an arXiv id of another year): when another shard holds the
-//   word itself, one index of the archive would never do that, so the shard is left out (the
-//   price: a shard holding only longer words, "diffusions" but no "diffusion", is left out too);
-// - that lacks a word altogether leaves it out of the query and matches the other words alone:
-//   when another shard has the word, the shard has no page with every word, so it is left out.
-//
-// The factors (best match). Pagefind scores a page in BM25 style with its own shard's idf,
-//   idf(N, df) = ln((N - df + 0.5) / (df + 0.5) + 1), N the shard's pages, df those matching;
-// a page's score sums over the query's words idf x (the word's weighted frequency on the page),
-// plus a title boost that is also a sum of idfs. So the same match scores higher in a small
-// shard for a common word (df near N in both) and lower for a rare one. A shard's factor is
-//   (sum over words of the archive's idf) / (sum over words of the shard's idf),
-// the archive's idf taking N and df summed over the shards: for one word exactly the score one
-// index of the archive would give (but for its average page length, a small term); for several
-// words exact when their idfs change alike, sensible otherwise. A quoted search is scored
-// without idf: it has no words here, and every factor is 1.
-export function shardCorrections(pages, matching, held) {
-  const words = (matching[0] || []).map((_, w) => w);
-  const anywhere = (counts, w) => counts.some((row) => row[w] > 0);
-  // The pages one index would match to each word: none where a shard only has a fallback.
-  const real = matching.map((row, s) => row.map((count, w) =>
-    (anywhere(held, w) && !(held[s][w] > 0) ? 0 : count)));
-  const keep = pages.map((_, s) => words.every((w) => real[s][w] > 0 || !anywhere(real, w)));
-  const idf = (n, df) => Math.log((n - df + 0.5) / (df + 0.5) + 1);
-  const total = pages.reduce((sum, n) => sum + n, 0);
-  const scored = words.filter((w) => anywhere(real, w));
-  const archive = scored.reduce((sum, w) =>
-    sum + idf(total, real.reduce((df, row) => df + row[w], 0)), 0);
-  const factors = pages.map((n, s) => {
-    const own = scored.reduce((sum, w) => sum + idf(n, matching[s][w]), 0);
-    return keep[s] && own > 0 && archive > 0 ? archive / own : 1;
+// The closest vocabulary word to `word`: one edit away (two for words of eight letters or
+// more: a letter added, dropped, changed, or two swapped), fewest edits first, then one with
+// the same first letter (typos rarely touch it), then the most common (the list is most
+// common first). Null when there is none.
+export function closestWord(word, vocabulary) {
+  if (word.length < 4 || /^\d+$/.test(word)) {
+    return null;
+  }
+  const limit = word.length >= 8 ? 2 : 1;
+  let best = null;
+  let bestKey = Infinity;
+  vocabulary.forEach((candidate, rank) => {
+    if (candidate === word || Math.abs(candidate.length - word.length) > limit) {
+      return;
+    }
+    const distance = editDistance(word, candidate, limit);
+    const key = distance * 2 + (candidate[0] === word[0] ? 0 : 1) + rank / (vocabulary.length + 1);
+    if (distance <= limit && key < bestKey) {
+      best = candidate;
+      bestKey = key;
+    }
   });
-  return { keep, factors };
+  return best;
 }
 
-// The shards' lists (each by score, best first) as one list by corrected score; ties go to the
-// newer shard. Only ids and scores are read: no fragment is fetched here.
-function fairOrder(lists, factors) {
-  return lists
-    .flatMap((list, s) => list.map((result, rank) => ({ result, s, rank,
-      score: result.score * factors[s] })))
-    .sort((a, b) => b.score - a.score || a.s - b.s || a.rank - b.rank)
-    .map((entry) => entry.result);
+// Optimal string alignment distance, stopping early once it exceeds `limit`.
+export function editDistance(a, b, limit) {
+  let before = null;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+      if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        row[j] = Math.min(row[j], before[j - 2] + 1);
+      }
+      best = Math.min(best, row[j]);
+    }
+    if (best > limit) {
+      return limit + 1;
+    }
+    before = previous;
+    previous = row;
+  }
+  return previous[b.length];
 }
 
-function inOrder(results) {
+function countLine(count, term) {
+  const papers = `${count.toLocaleString("en")} ${count === 1 ? "paper" : "papers"}`;
+  if (!term) {
+    return count ? `${papers} in this selection.` : "No papers in this selection.";
+  }
+  return count ? `${papers} ${count === 1 ? "matches" : "match"} “${term}”.`
+    : `No papers match “${term}”.`;
+}
+
+// Results in order, their pages fetched as they are shown. `rank` (page => number), if given,
+// orders each batch by it, stably: a paper whose title is the query moves to the top.
+function inOrder(results, message = [], rank = null) {
   let shown = 0;
   return {
     count: results.length,
+    message: message.length ? message : [countLine(results.length, "")],
     async next(n) {
       const batch = results.slice(shown, shown + n);
       shown += batch.length;
-      return Promise.all(batch.map((result) => result.data()));
+      const pages = await Promise.all(batch.map((result) => result.data()));
+      if (!rank) {
+        return pages;
+      }
+      return pages.map((page, i) => ({ page, i, key: rank(page) }))
+        .sort((a, b) => a.key - b.key || a.i - b.i).map((entry) => entry.page);
     },
   };
 }
 
-// A k-way merge of lists each sorted by key (descending): compares only the lists' heads, so a
-// page's fragment is fetched only when its list's head reaches it. Ties go to the newer shard.
-function mergedBy(lists, key) {
-  const heads = lists.map(() => 0);
-  const loaded = lists.map(() => []);
-  function head(i) {
-    if (loaded[i].length <= heads[i]) {
-      const end = Math.min(lists[i].length, heads[i] + LOOKAHEAD);
-      for (let j = loaded[i].length; j < end; j++) {
-        loaded[i].push(lists[i][j].data());
-      }
-    }
-    return loaded[i][heads[i]];
-  }
-  let queue = Promise.resolve(); // one next() at a time: each moves the heads
-  async function take(n) {
-    const pages = [];
-    while (pages.length < n) {
-      const live = lists.map((_, i) => i).filter((i) => heads[i] < lists[i].length);
-      if (!live.length) {
-        break;
-      }
-      const candidates = await Promise.all(live.map(head));
-      let best = 0;
-      for (let j = 1; j < live.length; j++) {
-        if (key(candidates[j]) > key(candidates[best])) {
-          best = j;
-        }
-      }
-      pages.push(candidates[best]);
-      heads[live[best]] += 1;
-    }
-    return pages;
-  }
+// Pages already fetched, in order.
+function loaded(pages, message) {
+  let shown = 0;
   return {
-    count: lists.reduce((sum, list) => sum + list.length, 0),
-    next(n) {
-      const pages = queue.then(() => take(n));
-      queue = pages.catch(() => {});
-      return pages;
+    count: pages.length,
+    message,
+    async next(n) {
+      const batch = pages.slice(shown, shown + n);
+      shown += batch.length;
+      return batch;
     },
   };
+}
+
+function fillStatus(status, message) {
+  status.replaceChildren(...message.map((part) => {
+    if (typeof part === "string") {
+      return part;
+    }
+    const link = document.createElement("a");
+    link.href = part.href;
+    link.textContent = part.text;
+    return link;
+  }));
 }
 
 async function fillFilters(pagefind, selects, params) {
@@ -408,18 +470,13 @@ function writeUrl(form, filterSelects) {
   window.history.replaceState(null, "", url);
 }
 
-function describeCount(count, term) {
-  if (count === 0) {
-    return `No papers match “${term}”.`;
-  }
-  return `${count} ${count === 1 ? "paper matches" : "papers match"} “${term}”.`;
-}
-
 function renderResult(template, page, dayFormat) {
   const item = template.content.firstElementChild.cloneNode(true);
   const link = item.querySelector("[data-result-link]");
   link.href = page.url;
   link.textContent = page.meta.title || page.url;
+  fillOrRemove(item.querySelector("[data-result-authors]"), page.meta.authors);
+  fillOrRemove(item.querySelector("[data-result-org]"), page.filters?.organisation?.[0]);
   const time = item.querySelector("[data-result-day]");
   const day = page.meta.day || "";
   if (/^\d{4}-\d{2}-\d{2}$/.test(day)) {
@@ -428,27 +485,56 @@ function renderResult(template, page, dayFormat) {
   } else {
     time.parentElement.remove();
   }
-  const upvotes = item.querySelector("[data-result-upvotes]");
-  if (page.meta.upvotes) {
-    upvotes.textContent = `${page.meta.upvotes} ${page.meta.upvotes === "1" ? "upvote" : "upvotes"}`;
-  } else {
-    upvotes.remove();
-  }
-  fillExcerpt(item.querySelector("[data-result-excerpt]"), page.excerpt);
+  const upvotes = page.meta.upvotes;
+  fillOrRemove(item.querySelector("[data-result-upvotes]"),
+    upvotes && `${upvotes} ${upvotes === "1" ? "upvote" : "upvotes"}`);
+  fillOrRemove(item.querySelector("[data-result-topics]"), (page.filters?.topic || []).join(" · "));
+  fillExcerpt(item.querySelector("[data-result-excerpt]"), page);
   return item;
 }
 
-// The excerpt is HTML from the index with <mark> around matches. Rebuild it from text and
-// <mark> only, so nothing else in an indexed page can ever become markup here.
-function fillExcerpt(target, html) {
-  const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
-  for (const node of parsed.body.childNodes) {
-    if (node.nodeName === "MARK") {
+function fillOrRemove(element, text) {
+  if (text) {
+    element.textContent = text;
+  } else {
+    element.remove();
+  }
+}
+
+// An excerpt of the abstract and AI summary (the text from the `abstract` anchor to the
+// `topics` one), around its first run of
+// matched words, the matches marked. Built from text nodes only: nothing in an indexed page
+// can become markup here.
+export function fillExcerpt(target, page) {
+  const words = (page.raw_content ?? page.content ?? "").split(/\s+/).filter(Boolean);
+  const anchor = (id) => (page.anchors || []).find((a) => a.id === id)?.location;
+  const from = anchor("abstract") ?? 0;
+  const until = Math.min(words.length, anchor("topics") ?? words.length);
+  const matched = new Set((page.locations || []).filter((at) => at >= from && at < until));
+  let first = Math.min(...matched);
+  if (!Number.isFinite(first)) {
+    first = from;
+  }
+  const startAt = Math.max(from, first - 6);
+  const end = Math.min(until, startAt + EXCERPT_WORDS);
+  if (startAt >= end) {
+    target.remove();
+    return;
+  }
+  if (startAt > from) {
+    target.append("… ");
+  }
+  for (let at = startAt; at < end; at++) {
+    const text = at < end - 1 ? `${words[at]} ` : words[at];
+    if (matched.has(at)) {
       const mark = document.createElement("mark");
-      mark.textContent = node.textContent;
-      target.append(mark);
+      mark.textContent = words[at];
+      target.append(mark, at < end - 1 ? " " : "");
     } else {
-      target.append(node.textContent);
+      target.append(text);
     }
+  }
+  if (end < until) {
+    target.append(" …");
   }
 }
