@@ -16,15 +16,15 @@ the stage wrote, and the time per paper:
   site, as `make publish` does: `publishconf.py` with SITEURL = `SITE_URL`, so the bytes are
   what gets deployed (canonical links, og:url and JSON-LD urls are absolute there);
 - feeds: the `archive_feeds` plugin's share of the Pelican run (its memory is Pelican's);
-- search: the Pagefind index of the built site (`scripts/search_index.py`, one shard per year,
-  unchanged shards kept in cache/search/); with `--search-in-pelican` it runs inside Pelican
-  as `make html` runs it (at the end of the run; alongside the listing pages with
-  `PAGEFIND_INDEX["early"]`) and is counted in the pelican row.
+- search: the Pagefind index of the built site (`scripts/search_index.py`, one bundle, kept
+  in cache/search/ and reused when no paper page changed); with `--search-in-pelican` it runs
+  inside Pelican, at the end of the run, as `make html` runs it, and is counted in the pelican
+  row. (`scripts/search_bench.py` measures what search costs a reader and how well it ranks.)
 
 Then the daily rebuild: one more day is added to the largest archive and every stage runs
 again with exactly what the daily workflow (.github/workflows/daily.yml) restores and nothing
 more: `cache/` (Pelican's content cache, the topic cache, the page manifest, the search
-shards), `output/` (the previous site) and `content/papers/` (the rendered Markdown, mtimes
+bundle), `output/` (the previous site) and `content/papers/` (the rendered Markdown, mtimes
 kept), plus the listings, which CI has from its checkout (`ci_restore` deletes the rest). It
 prints how many pages the rebuild rendered and skipped. Last, the same largest archive is built with
 stock Pelican settings (Pelican's own article, tag and period generators and writer, its

@@ -34,8 +34,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def bundle_size(site: Path) -> dict[str, tuple[int, int]]:
-    """(files, bytes) of the bundle, by part: page data (fragment, index, filter folders of
-    every shard) vs the fixed scripts, wasm and manifests ("top level")."""
+    """(files, bytes) of the bundle, by part: page data (fragment, index, filter folders) vs
+    the fixed scripts, wasm and manifests ("top level")."""
     parts: dict[str, tuple[int, int]] = {}
     for path in sorted((site / "pagefind").rglob("*")):
         if not path.is_file():
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("queries", nargs="+", help="one-word queries to measure")
     args = parser.parse_args(argv)
     bundle = args.site / "pagefind"
-    if not ((bundle / "shards.json").is_file() or (bundle / "pagefind.js").is_file()):
+    if not (bundle / "pagefind.js").is_file():
         parser.error(f"{args.site} has no pagefind/ bundle: build it with `make html` first")
     total_files = total_bytes = 0
     for part, (files, size) in bundle_size(args.site).items():

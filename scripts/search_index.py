@@ -2,9 +2,9 @@
 """Build the search index of a built site: `python scripts/search_index.py --site output`.
 
 The same indexing the `pagefind_index` plugin does at the end of a Pelican build, as its own
-step, so it can run (and be measured) apart from Pelican: one shard per listing year under
-`<site>/pagefind/`, re-indexing only shards whose pages changed since the bundle in `--site`
-or the shards kept in `--cache`.
+step, so it can run (and be measured) apart from Pelican: one Pagefind bundle under
+`<site>/pagefind/`, reused as it is when no paper page changed since the bundle in `--site`
+or the one kept in `--cache`.
 """
 
 import argparse
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, required=True, help="the built site (output/)")
     parser.add_argument("--cache", type=Path, default=None,
-                        help="where index shards are kept between builds (cache/search)")
+                        help="where the bundle is kept between builds (cache/search)")
     parser.add_argument("--glob", default="papers/**/*.html",
                         help="which pages to read, as pelicanconf.py's PAGEFIND_INDEX "
                              "(default %(default)s)")
@@ -38,8 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     except PagefindIndexError as exc:
         logging.error("error: %s", exc)
         return 1
-    logging.info("search: %d pages in %d shards (%d indexed), %d files, %d bytes", stats.pages,
-                 stats.shards, len(stats.indexed), stats.files, stats.bytes)
+    logging.info("search: %d pages %s, %d files, %d bytes", stats.pages,
+                 "indexed" if stats.indexed else "unchanged (bundle reused)", stats.files,
+                 stats.bytes)
     return 0
 
 

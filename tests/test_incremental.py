@@ -49,7 +49,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def indexed_pages(output: Path) -> int:
     entries = [json.loads(path.read_text())
-               for path in (output / "pagefind").glob("*/pagefind-entry.json")]
+               for path in (output / "pagefind").glob("pagefind-entry.json")]
     return sum(language["page_count"] for entry in entries
                for language in entry["languages"].values())
 
@@ -103,7 +103,7 @@ def test_adding_a_day_and_rebuilding_with_caches_equals_a_clean_build(tmp_path):
     daily = tmp_path / "daily"
     build_site(before, daily, topic_cache=True)
     assert (daily / "cache" / "render" / "topics.json").exists()
-    assert (daily / "cache" / "search" / "shards.json").exists()
+    assert (daily / "cache" / "search" / "bundle" / "bundle.json").exists()
     assert len(list((daily / "cache").iterdir())) > 1, "Pelican left no content cache"
     first = counts(daily)
     assert first[1] == 0 and first[0] == pages_of(daily / "output")  # a fresh build
@@ -119,32 +119,6 @@ def test_adding_a_day_and_rebuilding_with_caches_equals_a_clean_build(tmp_path):
     assert rendered + skipped == pages_of(clean)
     assert removed == 0
     assert counts(tmp_path / "clean") == (pages_of(clean), 0, 0)
-
-
-def shard_names(folder: Path) -> list[str]:
-    return [shard["name"] for shard in
-            json.loads((folder / "shards.json").read_text(encoding="utf-8"))["shards"]]
-
-
-def test_a_new_year_past_the_recent_days_closes_the_last_one_like_a_clean_build(tmp_path):
-    december, may = FIXTURE_ARCHIVE / "2025" / "2025-12-11.yaml", \
-        FIXTURE_ARCHIVE / "2026" / "2026-05-29.yaml"
-    before, after = tmp_path / "before", tmp_path / "after"
-    for target, days in ((before, [december]), (after, [december, may])):
-        for day in days:
-            (target / day.parent.name).mkdir(parents=True, exist_ok=True)
-            shutil.copy(day, target / day.parent.name / day.name)
-
-    daily = tmp_path / "daily"
-    build_site(before, daily, topic_cache=True)
-    assert shard_names(daily / "output" / "pagefind") == ["2025-12"]
-    rebuilt = build_site(after, daily, topic_cache=True)
-    clean = build_site(after, tmp_path / "clean")
-
-    assert_same_site(rebuilt, clean)
-    for folder in (rebuilt / "pagefind", daily / "cache" / "search"):
-        assert shard_names(folder) == ["2026-05", "2025"]
-        assert not (folder / "2025-12").exists()
 
 
 @pytest.fixture(scope="module")

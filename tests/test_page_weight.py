@@ -121,7 +121,7 @@ def test_search_indexes_a_papers_text_not_its_labels_dates_or_lists(built_site: 
     selectors keep labels, dates, counts, BibTeX and related lists out of the index, while
     the filters and metadata inside them still reach it."""
     fragments = {}
-    for path in built_site.glob("pagefind/*/fragment/*.pf_fragment"):
+    for path in built_site.glob("pagefind/fragment/*.pf_fragment"):
         data = gzip.decompress(path.read_bytes())
         fragment = json.loads(data[data.index(b"{"):])
         fragments[fragment["url"].strip("/")] = fragment
