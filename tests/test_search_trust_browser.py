@@ -219,3 +219,16 @@ def test_an_index_that_cannot_load_says_so(page, search_url):
     page.wait_for_function("document.querySelector('[data-search-status]').textContent"
                            ".includes('unavailable')")
     assert page.locator(".search-result").count() == 0
+
+
+def test_the_page_says_it_is_loading_until_the_index_is_there(page, search_url):
+    held = []
+    page.route("**/pagefind/pagefind.js", lambda route: held.append(route))  # answered below
+    page.goto(f"{search_url}/search/?q=diffusion", wait_until="domcontentloaded")
+    page.wait_for_function("document.querySelector('[data-search-status]').textContent"
+                           " === 'Loading search…'")
+    assert page.locator("[data-search-results]").get_attribute("aria-busy") == "true"
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_function(SETTLED)
+    assert status(page) == "5 papers match “diffusion”."
