@@ -41,9 +41,9 @@ _DIGEST_RE = re.compile(r"^[0-9a-f]{64}$")
 _TITLE_META_RE = re.compile(rb'<h1[^>]*\bdata-pagefind-meta="title:([^"]*)"')
 _H1_RE = re.compile(rb"<h1[^>]*>(.*?)</h1>", re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]*>")
-# A word as the search page compares it: lower case, letters and digits only (what Pagefind
-# keeps of a word: "GPT-4o" is "gpt4o", "O'Neil" is "oneil").
-_NOT_WORD_RE = re.compile(r"[\W_]+")
+# A word as the search page compares it: lower case, letters, digits and "_" (what Pagefind
+# keeps of a word: "GPT-4o" is "gpt4o", "O'Neil" is "oneil", "N_0-TWAM" is "n_0twam").
+_NOT_WORD_RE = re.compile(r"\W+")
 
 
 def search_word(word: str) -> str:

@@ -9,7 +9,7 @@
 // - an arXiv id, "arXiv:id", or an arXiv or Hugging Face paper link shows that paper, or says
 //   it is not in the archive (with a link to arXiv); an id never matches fragments of numbers;
 // - a query is normalised as the index is: TeX delimiters and text commands removed, every
-//   word reduced to its letters and digits (a pasted "RL$^2$-VLA" is the indexed "rl2vla");
+//   word reduced to its letters, digits and "_" (a pasted "RL$^2$-VLA" is the indexed "rl2vla");
 // - every word must match: Pagefind leaves out a word it cannot find, and a word that no
 //   indexed word starts with matches the longest indexed word it starts with instead ("zz"
 //   for "zzqxv"). Each word is checked (an exact search, or the matched words of its best
@@ -38,7 +38,8 @@ const REFERENCE = /^(?:arxiv:\s*)?(?:https?:\/\/[^\s/]+\/(?:[^\s?#]*\/)?)?(\d{4}
 // What mathtext.math_to_text removes: math delimiters and the text commands around a word.
 const TEX_TEXT = /\\(?:textsc|textbf|textit|texttt|textrm|textsf|emph|mbox|underline)\{([^{}\\$]*)\}/g;
 const TEX_DELIMITERS = /\\[()[\]]|\$/g;
-const NOT_WORD = /[^\p{L}\p{N}]+/gu;
+// What Pagefind keeps of a word: letters, digits and "_" ("N_0-TWAM" is "n_0twam").
+const NOT_WORD = /[^\p{L}\p{N}_]+/gu;
 const QUOTED = /^\s*".+"\s*$/;
 
 const root = document.getElementById("search");
@@ -190,7 +191,7 @@ async function start(root) {
   await runSearch();
 }
 
-// A query as the index holds its words: lower case, letters and digits only, TeX removed.
+// A query as the index holds its words: lower case, letters, digits and "_", TeX removed.
 export function queryWords(term) {
   const text = term.replace(TEX_TEXT, "$1").replace(TEX_DELIMITERS, "");
   return text.split(/\s+/).map(searchWord).filter(Boolean);
