@@ -669,8 +669,10 @@ def _org_groups(papers: Iterable[FeedPaper],
     for name in sorted(by_name):
         if len(by_name[name]) >= min_papers:
             items = newest_first(by_name[name])
-            groups.append((items[0].paper.organization, items))
-    return groups  # type: ignore[return-value]  # every item here has an organization
+            newest = items[0].paper.organization
+            if newest is not None:  # always: only papers with an organisation are here
+                groups.append((newest, items))
+    return groups
 
 
 def _newest(items: Sequence[FeedPaper]) -> dt.datetime:

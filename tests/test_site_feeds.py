@@ -303,6 +303,9 @@ def test_the_feeds_page_links_every_feed_and_both_opml_lists(built_site):
     for link in links:
         target = local_file(built_site, link)
         assert target is None or target.exists(), link
+    sitemap = lxml.etree.parse(str(built_site / "sitemap.xml"))
+    assert [loc for loc in sitemap.xpath("//*[local-name()='loc']/text()")
+            if "feeds" in loc] == ["/feeds/"]
 
 
 def test_every_page_links_the_feeds_page_visibly(built_site):
