@@ -229,6 +229,7 @@ def test_organisation_pages_link_their_feed_when_it_is_written(count, page_last,
         ("../../feeds/orgs/Acme.Lab.rss.xml", 'Archive <&> — organisation: Acme "<b>" (RSS)'),
         ("../../feeds/orgs/Acme.Lab.atom.xml", 'Archive <&> — organisation: Acme "<b>" (Atom)'),
     ]
-    assert hrefs == ["../../feeds/orgs/Acme.Lab.rss.xml", "../../feeds/orgs/Acme.Lab.atom.xml"]
+    assert hrefs == ["../../feeds/orgs/Acme.Lab.rss.xml", "../../feeds/orgs/Acme.Lab.atom.xml",
+                     "../../feeds/"]
     assert 'Acme "<b>"' in visible.text_content()
     assert not list(visible.iter("b"))
