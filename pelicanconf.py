@@ -102,10 +102,16 @@ PAGEFIND_INDEX = {  # README "Search"; only paper pages (data-pagefind-body) are
 
 # --- Feeds: the archive_feeds plugin owns them, Pelican writes none ---
 ARCHIVE_FEEDS = {  # README "Feeds"; absolute URLs from SITEURL (publishconf.py)
-    "feeds": ["papers", "daily", "topics"],  # latest papers, daily digest, one per topic
+    # latest papers, daily and weekly digests, one per topic, one per organisation
+    "feeds": ["papers", "daily", "weekly", "topics", "orgs"],
     "count": 100,  # papers in feeds/papers.*
+    "min_upvotes": 0,  # papers with fewer upvotes stay out of feeds/papers.*
     "days": 30,  # days in feeds/daily.*
+    "weeks": 12,  # weeks in feeds/weekly.*
+    "week_papers": 10,  # most upvoted papers per week in feeds/weekly.*
     "topic_count": 50,  # papers in each feeds/tags/<slug>.*
+    "org_count": 20,  # papers in each feeds/orgs/<name>.*
+    "org_min_papers": 5,  # organisations with fewer papers get no feed
 }
 FEED_ATOM = None  # no Pelican feed
 FEED_RSS = None  # no Pelican feed

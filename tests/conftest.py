@@ -26,7 +26,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 from hypothesis import HealthCheck, settings
-from site_helpers import FIXTURE_ARCHIVE, FIXTURE_PAGE_SIZE, build_site, parse_page
+from site_helpers import FIXTURE_ARCHIVE, FIXTURE_SETTINGS, build_site, parse_page
 
 _HYPOTHESIS = {"derandomize": True, "database": None, "deadline": None,
                "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much]}
@@ -49,8 +49,7 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workdir = tmp_path_factory.mktemp("site")
-    return build_site(FIXTURE_ARCHIVE, workdir,
-                      settings={"ARCHIVE_PAGES": {"page_size": FIXTURE_PAGE_SIZE}})
+    return build_site(FIXTURE_ARCHIVE, workdir, settings=FIXTURE_SETTINGS)
 
 
 @pytest.fixture(scope="session")

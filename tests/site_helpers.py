@@ -24,6 +24,11 @@ FIXTURE_ARCHIVE = DATA / "site_archive"
 FIXTURE_TAXONOMY = DATA / "site_taxonomy.yaml"
 # Small enough that the fixture's biggest topic spans several pages.
 FIXTURE_PAGE_SIZE = 2
+# The fixture's busiest organisation has 2 papers: with this, it gets a feed and the others
+# (1 paper each) do not.
+FIXTURE_ORG_MIN_PAPERS = 2
+FIXTURE_SETTINGS = {"ARCHIVE_PAGES": {"page_size": FIXTURE_PAGE_SIZE},
+                    "ARCHIVE_FEEDS": {"org_min_papers": FIXTURE_ORG_MIN_PAPERS}}
 
 
 def build_site(

@@ -8,12 +8,14 @@ from types import SimpleNamespace
 
 import feedparser
 import jinja2
+import lxml.etree
 import lxml.html
 import pytest
 from archive_feeds.archive_feeds import (
     DEFAULT_SITE_URL,
     ArchiveFeedsError,
     FeedOptions,
+    FeedsPageGenerator,
     collect_papers,
     feed_site,
     generate_feeds,
@@ -23,14 +25,19 @@ from archive_feeds.archive_feeds import (
 )
 from pelican.generators import ArticlesGenerator
 
-from paperarchive.feeds import Feed
-from paperarchive.model import Paper, Topic
+from paperarchive.feeds import Feed, FeedLimits
+from paperarchive.model import Organization, Paper, Topic
 
 
 def test_defaults_when_unset():
     assert read_options({}) == FeedOptions()
-    assert read_options({"ARCHIVE_FEEDS": {"count": 5}}).count == 5
-    assert read_options({"ARCHIVE_FEEDS": {"topic_count": 7}}).topic_count == 7
+    assert read_options({"ARCHIVE_FEEDS": {"count": 5}}).limits.papers == 5
+    assert read_options({"ARCHIVE_FEEDS": {"topic_count": 7}}).limits.topic_papers == 7
+    options = read_options({"ARCHIVE_FEEDS": {"min_upvotes": 0, "weeks": 4, "week_papers": 3,
+                                              "org_count": 9, "org_min_papers": 2}})
+    assert options.limits == FeedLimits(min_upvotes=0, weeks=4, week_papers=3, org_papers=9,
+                                        org_min_papers=2)
+    assert options.feeds == ("papers", "daily", "weekly", "topics", "orgs")
 
 
 @pytest.mark.parametrize(
@@ -43,7 +50,12 @@ def test_defaults_when_unset():
         ({"days": True}, "ARCHIVE_FEEDS['days']"),
         ({"topic_count": 0}, "ARCHIVE_FEEDS['topic_count']"),
         ({"feeds": "papers"}, "ARCHIVE_FEEDS['feeds']"),
-        ({"feeds": ["papers", "weekly"]}, "ARCHIVE_FEEDS['feeds']"),
+        ({"feeds": ["papers", "monthly"]}, "ARCHIVE_FEEDS['feeds']"),
+        ({"min_upvotes": -1}, "ARCHIVE_FEEDS['min_upvotes']: expected a whole number from 0"),
+        ({"org_min_papers": 0}, "ARCHIVE_FEEDS['org_min_papers']: expected a whole number from 1"),
+        ({"weeks": 1.5}, "ARCHIVE_FEEDS['weeks']"),
+        ({"week_papers": None}, "ARCHIVE_FEEDS['week_papers']"),
+        ({"org_count": 10_001}, "ARCHIVE_FEEDS['org_count']"),
         ({"site_url": "/archive/"}, "ARCHIVE_FEEDS['site_url']"),
         ({"site_url": "javascript:alert(1)"}, "ARCHIVE_FEEDS['site_url']"),
     ],
@@ -115,10 +127,18 @@ def test_the_receiver_writes_the_configured_feeds(tmp_path):
     generator.output_path = str(tmp_path)
     generator.articles = [article("2605.00001", "2026-05-28", Topic("llm", "LLMs")),
                           article("2605.00002", "2026-05-29")]
-    generate_feeds([object(), generator])
-    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.xml"))
-    assert written == ["feeds/papers.atom.xml", "feeds/papers.rss.xml",
+    page = object.__new__(FeedsPageGenerator)
+    generate_feeds([object(), generator, page])
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.*"))
+    assert written == ["feeds/feeds.atom.opml", "feeds/feeds.opml",
+                       "feeds/papers.atom.xml", "feeds/papers.rss.xml",
                        "feeds/tags/llm.atom.xml", "feeds/tags/llm.rss.xml"]
+    # The feeds page gets the same list of feeds the OPML has.
+    assert [(group.key, [feed.name for feed in group.feeds]) for group in page.catalogue] == [
+        ("site", ["papers"]), ("topics", ["tags/llm"])]
+    opml = lxml.etree.fromstring((tmp_path / "feeds/feeds.opml").read_bytes())
+    assert opml.xpath("//outline/@xmlUrl") == ["https://p.example/feeds/papers.rss.xml",
+                                               "https://p.example/feeds/tags/llm.rss.xml"]
     papers = feedparser.parse((tmp_path / "feeds/papers.rss.xml").read_bytes())
     assert [e.link for e in papers.entries] == ["https://p.example/papers/2605.00002/"]
     llm = feedparser.parse((tmp_path / "feeds/tags/llm.atom.xml").read_bytes())
@@ -129,8 +149,9 @@ def test_templates_see_the_complete_settings():
     pelican = SimpleNamespace(settings={"ARCHIVE_FEEDS": {"count": 7}})
     normalise_settings(pelican)
     assert pelican.settings["ARCHIVE_FEEDS"] == {
-        "feeds": ["papers", "daily", "topics"], "count": 7, "days": 30, "topic_count": 50,
-        "site_url": ""}
+        "feeds": ["papers", "daily", "weekly", "topics", "orgs"], "count": 7, "min_upvotes": 0,
+        "days": 30, "weeks": 12, "week_papers": 10, "topic_count": 50, "org_count": 20,
+        "org_min_papers": 5, "site_url": ""}
     with pytest.raises(ArchiveFeedsError):
         normalise_settings(SimpleNamespace(settings={"ARCHIVE_FEEDS": {"count": -1}}))
 
@@ -151,13 +172,16 @@ def test_every_page_announces_the_feeds_that_are_written():
                           ARCHIVE_FEEDS={"feeds": ["papers", "daily", "topics"]})
     links = [(a.get("type"), a.get("href"), a.get("title")) for a in head.iter("link")]
     assert links == [
-        ("application/rss+xml", "../../feeds/papers.rss.xml", "Archive <&>: latest papers (RSS)"),
+        ("application/rss+xml", "../../feeds/papers.rss.xml", "Archive <&> — latest papers (RSS)"),
         ("application/atom+xml", "../../feeds/papers.atom.xml",
-         "Archive <&>: latest papers (Atom)"),
-        ("application/rss+xml", "../../feeds/daily.rss.xml", "Archive <&>: daily digest (RSS)"),
+         "Archive <&> — latest papers (Atom)"),
+        ("application/rss+xml", "../../feeds/daily.rss.xml", "Archive <&> — daily digest (RSS)"),
         ("application/atom+xml", "../../feeds/daily.atom.xml",
-         "Archive <&>: daily digest (Atom)"),
+         "Archive <&> — daily digest (Atom)"),
     ]
+    weekly = render_partial("head_feeds.html", ARCHIVE_FEEDS={"feeds": ["weekly"]})
+    assert [a.get("title") for a in weekly.iter("link")] == [
+        "Archive <&> — weekly top papers (RSS)", "Archive <&> — weekly top papers (Atom)"]
     only_papers = render_partial("head_feeds.html", ARCHIVE_FEEDS={"feeds": ["papers"]})
     assert len(list(only_papers.iter("link"))) == 2
     assert not list(render_partial("head_feeds.html").iter("link"))  # plugin not loaded
@@ -169,11 +193,43 @@ def test_topic_pages_announce_and_show_their_own_feeds():
     head = render_partial("head_feeds.html", **settings)
     topic_links = [a for a in head.iter("link") if "/tags/" in a.get("href")]
     assert [(a.get("href"), a.get("title")) for a in topic_links] == [
-        ("../../feeds/tags/r-and-d.rss.xml", 'Archive <&>: R&D "<b>" (RSS)'),
-        ("../../feeds/tags/r-and-d.atom.xml", 'Archive <&>: R&D "<b>" (Atom)'),
+        ("../../feeds/tags/r-and-d.rss.xml", 'Archive <&> — topic: R&D "<b>" (RSS)'),
+        ("../../feeds/tags/r-and-d.atom.xml", 'Archive <&> — topic: R&D "<b>" (Atom)'),
     ]
     visible = render_partial("topic_feeds.html", **settings)
     assert [a.get("href") for a in visible.iter("a")] == [
-        "../../feeds/tags/r-and-d.rss.xml", "../../feeds/tags/r-and-d.atom.xml"]
+        "../../feeds/tags/r-and-d.rss.xml", "../../feeds/tags/r-and-d.atom.xml", "../../feeds/"]
     assert 'R&D "<b>"' in visible.text_content()
+    assert not list(visible.iter("b"))
+
+
+@pytest.mark.parametrize(
+    ("count", "page_last", "min_papers", "kinds", "shown"),
+    [
+        (5, 5, 5, ["orgs"], True),  # the newest page knows the total
+        (4, 4, 5, ["orgs"], False),  # too few papers: no feed is written
+        (None, 200, 5, ["orgs"], True),  # a numbered page: at least 200 papers
+        (9, 9, 5, ["papers"], False),  # organisation feeds switched off
+    ],
+)
+def test_organisation_pages_link_their_feed_when_it_is_written(count, page_last, min_papers,
+                                                               kinds, shown):
+    settings = {"ARCHIVE_FEEDS": {"feeds": kinds, "org_min_papers": min_papers},
+                "organization": Organization("Acme.Lab", 'Acme "<b>"'), "count": count,
+                "page": SimpleNamespace(last=page_last)}
+    head = render_partial("head_feeds.html", **settings)
+    head_links = [(a.get("href"), a.get("title")) for a in head.iter("link")
+                  if "/orgs/" in a.get("href")]
+    visible = render_partial("org_feeds.html", **settings)
+    hrefs = [a.get("href") for a in visible.iter("a")]
+    if not shown:
+        assert head_links == [] and hrefs == []
+        return
+    assert head_links == [
+        ("../../feeds/orgs/Acme.Lab.rss.xml", 'Archive <&> — organisation: Acme "<b>" (RSS)'),
+        ("../../feeds/orgs/Acme.Lab.atom.xml", 'Archive <&> — organisation: Acme "<b>" (Atom)'),
+    ]
+    assert hrefs == ["../../feeds/orgs/Acme.Lab.rss.xml", "../../feeds/orgs/Acme.Lab.atom.xml",
+                     "../../feeds/"]
+    assert 'Acme "<b>"' in visible.text_content()
     assert not list(visible.iter("b"))

@@ -39,8 +39,10 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Path:
+    # Every organisation gets a feed: its name reaches feed titles, the feeds page and the OPML.
     return build_site(HOSTILE_ARCHIVE, tmp_path_factory.mktemp("hostile"),
-                      settings={"ARCHIVE_PAGES": {"page_size": FIXTURE_PAGE_SIZE}})
+                      settings={"ARCHIVE_PAGES": {"page_size": FIXTURE_PAGE_SIZE},
+                                "ARCHIVE_FEEDS": {"org_min_papers": 1}})
 
 
 @pytest.fixture(scope="module")
@@ -225,10 +227,27 @@ def test_the_search_index_holds_the_titles_as_text(hostile_site, papers):
             gzip.decompress(other.read_bytes())  # every index file decodes
 
 
+def test_the_opml_lists_parse_with_every_name_as_text_and_absolute_urls(hostile_site, papers):
+    orgs = {paper.organization.name for _day, paper in papers if paper.organization}
+    assert orgs, "the hostile archive should have organisations"
+    for name in ("feeds.opml", "feeds.atom.opml"):
+        root = lxml.etree.fromstring((hostile_site / "feeds" / name).read_bytes())
+        assert [element.tag for element in root.iter()
+                if element.tag not in ("opml", "head", "title", "docs", "body", "outline")] == []
+        outlines = root.xpath("//outline[@type='rss']")
+        for outline in outlines:
+            for attribute in ("xmlUrl", "htmlUrl"):
+                assert outline.get(attribute).startswith(DEFAULT_SITE_URL + "/"), name
+        fmt = "atom" if "atom" in name else "rss"
+        assert {url.rpartition("/feeds/orgs/")[2] for url in root.xpath("//outline/@xmlUrl")
+                if "/feeds/orgs/" in url} == {f"{org}.{fmt}.xml" for org in orgs}
+
+
 def test_every_output_file_was_scanned(hostile_site):
     """The scans above cover every kind of file the build writes; a new kind fails here."""
     kinds = {path.suffix for path in hostile_site.rglob("*") if path.is_file()}
-    scanned = {".html", ".xml", ".json", ".pf_fragment", ".pf_meta", ".pf_index", ".pf_filter"}
+    scanned = {".html", ".xml", ".json", ".opml", ".pf_fragment", ".pf_meta", ".pf_index",
+               ".pf_filter"}
     static = {".css", ".js", ".svg", ".txt", ".pagefind"}  # copied or generated, no listing text
     assert kinds <= scanned | static, kinds - scanned - static
     robots = (hostile_site / "robots.txt").read_text(encoding="utf-8")

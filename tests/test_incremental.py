@@ -173,8 +173,12 @@ def test_an_old_papers_new_upvotes_rerender_its_page_its_day_and_its_neighbours(
     workdir = copy_build(base, tmp_path / "build")
     output = workdir / "output"
     before = {path: path.read_bytes() for path in output.rglob("*.html")}
+    feed_lists = ("feeds/index.html", "feeds/feeds.opml", "feeds/feeds.atom.opml")
+    stamps = {name: (output / name).stat().st_mtime_ns for name in feed_lists}
     paper_id = change_upvotes(workdir / "listings", 0, 0, 9999)
     rendered, skipped, removed = rebuild_and_compare(workdir, tmp_path)
+    # The list of feeds is the same: the feeds page and the OPML files are not written again.
+    assert {name: (output / name).stat().st_mtime_ns for name in feed_lists} == stamps
     changed = {path.relative_to(output).as_posix() for path, data in before.items()
                if path.read_bytes() != data}
     assert f"papers/{paper_id}/index.html" in changed

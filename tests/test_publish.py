@@ -172,6 +172,14 @@ def test_feeds_link_to_the_site_url_and_carry_no_relative_links(published):
         assert [href for href in hrefs if not href.startswith(("https://", "http://"))] == []
 
 
+def test_the_opml_lists_point_at_the_site_url(published):
+    for name in ("feeds.opml", "feeds.atom.opml"):
+        tree = lxml.etree.parse(str(published / "feeds" / name))
+        urls = tree.xpath("//outline/@xmlUrl | //outline/@htmlUrl")
+        assert len(urls) >= 8, name
+        assert [url for url in urls if not url.startswith(SITEURL + "/")] == [], name
+
+
 def test_the_search_index_is_part_of_the_published_site(published):
     entries = [json.loads(path.read_text())
                for path in (published / "pagefind").glob("pagefind-entry.json")]

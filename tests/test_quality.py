@@ -61,6 +61,7 @@ def page_kinds(built_site: Path) -> dict[str, str]:
         "topic index": "/tags/",
         "organisation": first(built_site, "orgs/*/index.html"),
         "archive": "/archive/",
+        "feeds": "/feeds/",
     }
     if (built_site / "search" / "index.html").exists():
         kinds["search"] = "/search/"

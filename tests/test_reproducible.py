@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from site_helpers import FIXTURE_ARCHIVE, FIXTURE_PAGE_SIZE, build_site
+from site_helpers import FIXTURE_ARCHIVE, FIXTURE_SETTINGS, build_site
 
 from paperarchive.listing_io import write_atomic
 
 HOSTILE_ARCHIVE = Path(__file__).parent / "data" / "hostile_archive"
-SETTINGS = {"ARCHIVE_PAGES": {"page_size": FIXTURE_PAGE_SIZE}}
+SETTINGS = FIXTURE_SETTINGS  # organisation feeds included
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ Settings (all optional)::
 
     ARCHIVE_SEO = {
         "enabled": True,
-        "exclude_dirs": ["pagefind", "theme", "feeds"],  # top-level folders with no pages
+        "exclude_dirs": ["pagefind", "theme"],  # top-level folders with no pages
     }
 
 `SITEURL` must be absolute (``https://...``) for the sitemap to be valid; with an empty
@@ -44,7 +44,7 @@ from paperarchive.plugin_settings import merged_over
 
 log = logging.getLogger(__name__)
 
-DEFAULTS: dict[str, Any] = {"enabled": True, "exclude_dirs": ["pagefind", "theme", "feeds"]}
+DEFAULTS: dict[str, Any] = {"enabled": True, "exclude_dirs": ["pagefind", "theme"]}
 NOINDEX_MARK = 'name="robots" content="noindex'
 # The marker is in <head>; reading the first few KB of each page is enough to find it.
 HEAD_BYTES = 8192
@@ -64,7 +64,7 @@ class ArchiveSeoError(ValueError):
 @dataclass(frozen=True)
 class SeoOptions:
     enabled: bool = True
-    exclude_dirs: tuple[str, ...] = ("pagefind", "theme", "feeds")
+    exclude_dirs: tuple[str, ...] = ("pagefind", "theme")
 
 
 def read_options(settings: Mapping[str, Any]) -> SeoOptions:
