@@ -374,42 +374,31 @@ def _parse_rule(entry: Any, default_min: int) -> TopicRule:
     )
 
 
-_INLINE_FLAGS_RE = re.compile(r"(?<!\\)\(\?[aiLmsux-]+[:)]")
+# A global inline flag group: `(?i)`, `(?x)`... at the start (anywhere else `re` refuses it).
+_GLOBAL_FLAGS_RE = re.compile(r"\(\?[aiLmsux]+\)")
 
 
 def pattern_problem(pattern: str) -> str | None:
     """Why a (compilable) pattern cannot be a topic term, or None.
 
-    Refused: inline flags (every term is already matched case-insensitively, and a global
-    flag such as `(?i)` is an error once the terms are combined), and a repeat of something
+    Refused: global inline flags (every term is already matched case-insensitively, and `(?i)`
+    is an error once the terms are combined; scoped ones such as `(?-i:...)` are fine), and a
+    repeat of something
     that can itself match the same text in more than one way (`(a+)+`, `(\\w|-)*`), which
     backtracks exponentially on a near-miss: one long URL in an abstract would hold a build
     for minutes.
     """
+    if _GLOBAL_FLAGS_RE.match(pattern):
+        return ("global inline flags such as (?i) are not allowed: every term is already "
+                "case-insensitive (a scoped group such as (?-i:...) is fine)")
     if _re_parser is None:
-        return ("inline flags such as (?i) are not allowed: every term is already "
-                "case-insensitive") if _INLINE_FLAGS_RE.search(pattern) else None
+        return None
     parsed = _re_parser.parse(pattern, re.IGNORECASE)
-    if parsed.state.flags & ~(re.IGNORECASE | re.UNICODE) or _has_scoped_flags(parsed) \
-            or _INLINE_FLAGS_RE.match(pattern):
-        return "inline flags such as (?i) are not allowed: every term is already case-insensitive"
     if _ambiguous_repeat(parsed, inside_repeat=False):
         return ("a repeat of a repeat, or of alternatives that can match the same text, "
                 "backtracks exponentially on text that almost matches; write it without the "
                 "nesting (e.g. '[a-z0-9-]+' rather than '(?:[a-z0-9]+-?)+')")
     return None
-
-
-def _has_scoped_flags(items: Any) -> bool:
-    for op, arg in items:
-        if op is _re_parser.SUBPATTERN:
-            _group, add, remove, body = arg
-            if add or remove or _has_scoped_flags(body):
-                return True
-        for child in _children(op, arg):
-            if _has_scoped_flags(child):
-                return True
-    return False
 
 
 def _children(op: Any, arg: Any) -> list[Any]:

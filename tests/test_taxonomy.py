@@ -84,10 +84,10 @@ def test_topics_are_model_topics():
     ("topics:\n  - {slug: a, name: A, aliases: [x, 3]}", "t.yaml: topic a (#1): aliases[2]: "),
     ("topics: [\n", "t.yaml: line "),
     ("topics:\n  - {slug: a, name: A, patterns: ['(?i)speech']}",
-     "t.yaml: topic a (#1): patterns[1]: '(?i)speech': inline flags such as (?i) are not "
-     "allowed"),
-    ("topics:\n  - {slug: a, name: A, patterns: ['x(?-i:Speech)']}",
-     "t.yaml: topic a (#1): patterns[1]: 'x(?-i:Speech)': inline flags"),
+     "t.yaml: topic a (#1): patterns[1]: '(?i)speech': global inline flags such as (?i) are "
+     "not allowed"),
+    ("topics:\n  - {slug: a, name: A, patterns: ['(?x)a b']}",
+     "t.yaml: topic a (#1): patterns[1]: '(?x)a b': global inline flags"),
     ("topics:\n  - {slug: a, name: A, aliases: [x], patterns: ['y', '(?:[a-z0-9]+-?)+\\.ai']}",
      "t.yaml: topic a (#1): patterns[2]: '(?:[a-z0-9]+-?)+\\\\.ai': a repeat of a repeat"),
     ("topics:\n  - {slug: a, name: A, patterns: ['(a*)*b']}",
