@@ -262,8 +262,11 @@ def merge_and_write(root: Path, incoming: list[Listing], listing_cache: Path | N
     paths = {item.date: item.path for item in items}
     result = merge_archive(existing, incoming)
     for paper_id, from_day, to_day in result.moved:
-        why = "its earlier day" if to_day < from_day else "its real day, from a placeholder date"
-        log.info("%s: moved from %s to %s %s", paper_id, from_day, why, to_day)
+        if to_day < from_day:
+            log.info("%s: moved from %s to its earlier day %s", paper_id, from_day, to_day)
+        else:
+            log.info("%s: moved from the placeholder day %s to its day %s", paper_id, from_day,
+                     to_day)
     for paper_id, day, kept in result.skipped_later:
         log.info("%s: already listed on %s, not listed again on %s", paper_id, kept, day)
     try:

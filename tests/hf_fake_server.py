@@ -19,7 +19,8 @@ class FakeHF:
     `failures` are answers sent, in order, before any real answer: (status, headers), or one
     of the transport faults "incomplete" (the body cut short of its Content-Length), "garbled"
     (a status line that is not HTTP) and "drip" (the real answer, one byte every `drip_delay`
-    seconds); `ignore_paging` answers every `p` with the first page, as a broken API would.
+    seconds); `day_failures` maps a date to an HTTP status it is always answered with;
+    `ignore_paging` answers every `p` with the first page, as a broken API would.
     """
 
     def __init__(self) -> None:
@@ -27,6 +28,7 @@ class FakeHF:
         self.failures: list[tuple[int, dict[str, str]] | str] = []
         self.drip_delay = 1.0
         self.ignore_paging = False
+        self.day_failures: dict[str, int] = {}  # date -> an HTTP status it always answers
         self.requests: list[dict[str, str]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever,
@@ -52,6 +54,8 @@ class FakeHF:
 
     def _answer(self, query: dict[str, str]) -> tuple[int | str, dict[str, str], bytes]:
         self.requests.append(query)
+        if query.get("date") in self.day_failures:
+            return self.day_failures[query["date"]], {}, b'{"error": "not found"}'
         if self.failures:
             failure = self.failures.pop(0)
             if isinstance(failure, str):

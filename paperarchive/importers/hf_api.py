@@ -143,7 +143,7 @@ def _check_day(day: dt.date, paper: Paper, position: int, requested: dt.date | N
     if problem is None and requested is not None \
             and abs((day - requested).days) > MAX_DAYS_FROM_REQUESTED:
         problem = (f"dated {day}, {abs((day - requested).days)} days from the day asked for "
-                   f"({requested}): a placeholder date?")
+                   f"({requested}): not that day's paper (the API shifted it?)")
     if problem is not None:
         raise ListingError(problem, paper=ref, field="paper.submittedOnDailyAt")
 
