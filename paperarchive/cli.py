@@ -40,6 +40,7 @@ from paperarchive.model import (
     paper_day_problem,
 )
 from paperarchive.render_command import add_render_command, add_topics_command
+from paperarchive.taxonomy import TaxonomyError, load_taxonomy
 
 log = logging.getLogger("paperarchive")
 
@@ -515,12 +516,17 @@ def add_validate_command(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "validate",
         help="check listing files (all under --listings, or the given files)",
-        description="Load and validate listing files, report every invalid one and every paper "
-                    "listed on two days. Writes nothing.",
+        description="Load and validate listing files, report every invalid one, every day "
+                    "that cannot be a listing day (a placeholder date such as 1970-01-01 or "
+                    "9999-12-31, an arXiv paper before May 2023 or before its id's month) and "
+                    "every paper listed on two days; check the taxonomy as rendering compiles "
+                    "it. Writes nothing.",
     )
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
                         help="listing files to check (default: every listing under --listings)")
     _add_listings_option(parser)
+    parser.add_argument("--taxonomy", type=Path, default=Path("taxonomy.yaml"), metavar="FILE",
+                        help="the taxonomy to check too, if it exists (default: %(default)s)")
     parser.set_defaults(handler=run_validate)
 
 
@@ -551,6 +557,11 @@ def run_validate(args: argparse.Namespace) -> int:
     for paper_id, first, later in find_cross_day_duplicates(listings):
         problems.append(f"paper {paper_id}: listed on {first} and again on {later} "
                         f"(a paper belongs to its first day only)")
+    if args.taxonomy.exists():
+        try:
+            load_taxonomy(args.taxonomy)
+        except TaxonomyError as exc:
+            problems.append(str(exc))
     _report(problems)
     papers = sum(len(listing.papers) for listing in listings)
     log.info("%d listing files, %d papers, %d problems", len(files), papers, len(problems))
