@@ -246,3 +246,17 @@ def test_no_annotations_outside_github_actions(capsys):
 def test_exit_codes_are_documented_in_the_help():
     text = " ".join(cli.build_parser().format_help().split())
     assert "1 nothing could be done" in text and "3 a day or file looks wrong" in text
+
+
+def test_the_build_leaves_out_only_a_listing_on_a_placeholder_day(tmp_path, capsys):
+    listings = tmp_path / "listings"
+    good = write(listings, "2026-05-29", "2605.00001")
+    bad = write(listings, "9999-12-31", "2605.00002")
+    papers = tmp_path / "papers"
+    assert main(["render", "--listings", str(listings), "--papers", str(papers),
+                 "--taxonomy", str(REPO / "taxonomy.yaml")]) == 0
+    assert sorted(p.relative_to(papers).as_posix() for p in papers.rglob("*.md")) == [
+        "2026/05/29/2605.00001.md"]
+    err = capsys.readouterr().err
+    assert f"warning: {bad}: date: 9999-12-31 is in the future" in err
+    assert str(good) not in err
