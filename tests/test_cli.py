@@ -502,7 +502,9 @@ def test_fetch_a_day_of_mostly_bad_entries_is_refused_and_the_others_written(tmp
         for entry in fake.add_recorded_day("2026-05-29")[:30]:
             entry["paper"]["authors"] = "renamed"  # a schema change
         fake.add_recorded_day("2026-06-03")
-        base = ["fetch", "--since", "2026-05-29", "--until", "2026-06-03", "--allow-empty",
+        # No --allow-empty: once pelican is imported in-process, its logger drops a line
+        # identical to one already written, and a later test needs its "allowed" lines.
+        base = ["fetch", "--since", "2026-05-29", "--until", "2026-06-03",
                 "--api-url", fake.url, "--listings", str(listings)]
         assert main(base) == 0
         assert main([*base, "--strict"]) == 3
@@ -511,7 +513,8 @@ def test_fetch_a_day_of_mostly_bad_entries_is_refused_and_the_others_written(tmp
     assert re.search(r"warning: 2026-05-29: refused: http://\S+date=2026-05-29\S*: 30 of 45 "
                      r"entries are invalid \(the first: paper 2605\.\d+ \(#1\): "
                      r"paper\.authors: expected a list", err)
-    assert "1 day(s) look wrong: 2026-05-29 (refused); exiting 3 because of --strict" in err
+    assert re.search(r"5 day\(s\) look wrong: 2026-05-29 \(refused\), 2026-05-30 \(empty\), .*; "
+                     r"exiting 3 because of --strict", err)
 
 
 def test_allow_empty_lets_strict_pass_weekends_but_not_an_all_empty_fetch(tmp_path, capsys):
