@@ -340,7 +340,7 @@ class Client:
                 text = f"HTTP {response.status_code} {response.reason}"
                 if response.status_code in RETRY_STATUSES:
                     raise FetchError(f"{text} for {url}, gave up after "
-                                     f"{len(retry.history) + 1} attempts")
+                                     f"{_attempts(len(retry.history) + 1)}")
                 raise FetchError(f"{text} for {url}")
             chunks, size = [], 0
             try:
@@ -361,7 +361,7 @@ class Client:
     def _retry_body(self, retry: _Retry, url: str, problem: str) -> _Retry:
         attempts = len(retry.history) + 1
         if retry.total is not None and retry.total <= 0:
-            raise FetchError(f"{problem} for {url}, gave up after {attempts} attempts")
+            raise FetchError(f"{problem} for {url}, gave up after {_attempts(attempts)}")
         retry = retry.increment("GET", url, error=urllib3.exceptions.ProtocolError(problem))
         retry.sleep()
         return retry
@@ -382,9 +382,13 @@ class Client:
                                 f"are you offline?")
         if isinstance(exc, requests.Timeout):
             return FetchError(f"timed out after {self.policy.timeout:g} s for {url}, gave up "
-                              f"after {attempts} attempts")
+                              f"after {_attempts(attempts)}")
         return FetchError(f"{describe_error(inner)} for {url}, gave up after "
-                          f"{attempts} attempts")
+                          f"{_attempts(attempts)}")
+
+
+def _attempts(count: int) -> str:
+    return f"{count} attempt{'' if count == 1 else 's'}"
 
 
 def get_json(url: str, *, policy: RetryPolicy = RetryPolicy(),

@@ -260,3 +260,17 @@ def test_the_build_leaves_out_only_a_listing_on_a_placeholder_day(tmp_path, caps
     err = capsys.readouterr().err
     assert f"warning: {bad}: date: 9999-12-31 is in the future" in err
     assert str(good) not in err
+
+
+def test_a_copied_page_keeps_its_good_papers(tmp_path, capsys):
+    block = "{title}\nAn abstract.\n3 authors\n·\nMay 29, 2026\n\n"
+    page = tmp_path / "page.txt"
+    page.write_text(block.format(title="A good paper") + block.format(title="T" * 2500)
+                    + block.format(title="Another good paper"), encoding="utf-8")
+    listings = tmp_path / "listings"
+    assert main(["-q", "import", "--listings", str(listings), str(page)]) == 0
+    (listing,) = listing_io.load_archive(listings)
+    assert [p.title for p in listing.papers] == ["A good paper", "Another good paper"]
+    (warning,) = capsys.readouterr().err.splitlines()
+    assert warning.startswith(f"warning: {page}: paper ")
+    assert "title: is 2500 characters long, the limit is 2000 (paper skipped)" in warning

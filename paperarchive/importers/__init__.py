@@ -65,9 +65,9 @@ def parse_input(path: Path, text: str, options: ImportOptions,
                 problems: Problems | None = None) -> tuple[str, list[Listing]]:
     """Parse one input file's text into listings; returns the format used and the listings.
 
-    With `problems`, HF JSON and YAML are parsed tolerantly: a paper that cannot be kept is
-    left out and noted there, and the file is refused (`DayRefused`) only when most of its
-    papers are invalid. A copied page is parsed whole or not at all.
+    With `problems`, inputs are parsed tolerantly: a paper that cannot be kept is left out and
+    noted there, and the file is refused (`DayRefused`) only when most of its papers are
+    invalid; a copied page whose blocks cannot be read is refused whole.
     """
     source = str(path)
     fmt = options.format or detect_format(path, text)
@@ -75,7 +75,8 @@ def parse_input(path: Path, text: str, options: ImportOptions,
         listings = hf_api.parse_hf_json(text, source, requested=requested_day(path, options),
                                         problems=problems)
     elif fmt == "page-text":
-        listings = page_text.parse_page_text(text, source, page_year=options.page_year)
+        listings = page_text.parse_page_text(text, source, page_year=options.page_year,
+                                             problems=problems)
     elif fmt == "yaml":
         listings = [listing_io.parse_listing(text, source, problems)]
     else:
