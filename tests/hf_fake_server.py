@@ -18,9 +18,10 @@ class FakeHF:
 
     `failures` are answers sent, in order, before any real answer: (status, headers), or one
     of the transport faults "incomplete" (the body cut short of its Content-Length), "garbled"
-    (a status line that is not HTTP) and "drip" (the real answer, one byte every `drip_delay`
-    seconds); `day_failures` maps a date to an HTTP status it is always answered with;
-    `ignore_paging` answers every `p` with the first page, as a broken API would.
+    (a status line that is not HTTP), "drip" (the real answer, one byte every `drip_delay`
+    seconds) and "drip-headers" (the headers so, never a body); `day_failures` maps a date to
+    an HTTP status it is always answered with; `ignore_paging` answers every `p` with the
+    first page, as a broken API would.
     """
 
     def __init__(self) -> None:
@@ -77,6 +78,16 @@ class FakeHF:
             def do_GET(self) -> None:
                 query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
                 status, headers, body = fake._answer(query)
+                if status == "drip-headers":  # the status line itself, byte by byte
+                    self.close_connection = True
+                    for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n":
+                        try:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                        except OSError:
+                            return
+                        time.sleep(fake.drip_delay)
+                    return
                 if status == "garbled":
                     self.close_connection = True
                     self.wfile.write(b"HTTP/1.1 2OO Okay-ish\r\n\r\n" + body)

@@ -176,6 +176,17 @@ def test_a_server_dripping_bytes_is_cut_at_the_deadline(fake):
     assert elapsed < 4, elapsed
 
 
+def test_a_server_dripping_its_headers_is_cut_at_the_deadline_too(fake):
+    fake.failures = ["drip-headers"] * 10
+    fake.drip_delay = 0.2
+    policy = RetryPolicy(retries=1, backoff=0, timeout=1.0)
+    start = time.monotonic()
+    with pytest.raises(FetchError, match=r"no complete answer within 1 s .* gave up after 2"):
+        fetch_day(DAY, base_url=fake.url, policy=policy, sleep=lambda s: None)
+    # Two attempts of 1 s; without the deadline each would wait for all ~50 header bytes (10 s).
+    assert time.monotonic() - start < 6
+
+
 def test_a_drip_then_a_good_answer_succeeds(fake):
     fake.add_recorded_day("2026-05-29")
     fake.failures = ["drip"]
