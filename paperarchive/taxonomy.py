@@ -452,9 +452,7 @@ def _overlapping_branches(items: Any) -> bool:
                     return True
                 seen |= first
             return False
-        if op is _re_parser.IN and any(sub_op is _re_parser.CATEGORY for sub_op, _ in arg):
-            return False
-        return False
+        return False  # the first item is not an alternation
     return False
 
 
