@@ -33,14 +33,31 @@ $(VENV)/.test-installed: requirements/test.in requirements/site.in requirements/
 
 venv: $(VENV)/.site-installed ## Create the virtualenv with the site's pinned dependencies
 
+# One build at a time in this folder: a second `make html` (or render, publish, clean) says so
+# in one line and waits for the first, instead of both deleting each other's files.
+# BUILD_WAIT: seconds a second build waits for the first before refusing.
+BUILD_WAIT ?= 3600
+LOCKED := $(BIN)/python scripts/build_lock.py --wait $(BUILD_WAIT) --
+SUBMAKE := $(MAKE) --no-print-directory
+
 render: $(VENV)/.site-installed ## Render content/listings to Markdown under content/papers
+	@$(LOCKED) $(SUBMAKE) locked-render
+
+html: $(VENV)/.site-installed ## Build the site into output/
+	@$(LOCKED) $(SUBMAKE) locked-html
+
+publish: check-siteurl ## Build the hosted site into output/ (SITEURL=https://... make publish)
+	@$(LOCKED) $(SUBMAKE) locked-publish
+
+# The steps themselves, run under the lock by the targets above (not meant to be run directly).
+locked-render:
 	$(BIN)/python scripts/archive.py render --listings $(LISTINGS) --papers $(PAPERS) \
 		--topic-cache cache/render/topics.json
 
-html: render ## Build the site into output/
+locked-html: locked-render
 	$(BIN)/pelican --settings $(CONF) --output $(OUTPUT)
 
-publish: check-siteurl render ## Build the hosted site into output/ (SITEURL=https://... make publish)
+locked-publish: locked-render
 	$(BIN)/pelican --settings $(PUBLISHCONF) --output $(OUTPUT)
 
 # Before rendering anything: a missing or non-http(s) SITEURL gets one clear line, not a traceback.
@@ -77,9 +94,10 @@ lighthouse: $(VENV)/.test-installed node_modules/.installed ## Lighthouse scores
 	$(BIN)/python scripts/lighthouse.py --output $(OUTPUT) --reports lighthouse
 
 clean: ## Remove build products (output/, cache/, content/papers/): the next build renders every page
-	rm -rf $(OUTPUT) cache $(PAPERS)
+	@if [ -x $(BIN)/python ]; then $(LOCKED) rm -rf $(OUTPUT) cache $(PAPERS); \
+	else rm -rf $(OUTPUT) cache $(PAPERS); fi
 
 distclean: clean ## Also remove the virtualenv
 	rm -rf $(VENV)
 
-.PHONY: help venv render html publish check-siteurl serve test bench golden clean distclean screenshots lighthouse
+.PHONY: help venv render html publish locked-render locked-html locked-publish check-siteurl serve test bench golden clean distclean screenshots lighthouse

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from paperarchive.model import Listing, ListingError
+from paperarchive.model import Listing, ListingError, Problems
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +32,36 @@ LISTING_NAME_RE = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})\.ya?ml$")
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A mapping with the same key twice (YAML says keys are unique; PyYAML keeps the last)."""
+
+
 class _ListingLoader(_SafeLoader):
-    """SafeLoader that reads bare floats and timestamps as text.
+    """SafeLoader that reads bare floats and timestamps as text, and refuses duplicate keys.
 
     A hand-edited ``id: 2605.10010`` would otherwise become the float 2605.1001 and lose its
     trailing zero, and ``date: 2026-02-30`` would crash inside PyYAML instead of getting a
     located error; no listing field is a float, and `model.parse_date` reads dates from text.
+    A second ``papers:`` pasted at the end of a file would silently replace the first, and the
+    next import would rewrite the file without the papers it hid.
     """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[object, yaml.Node] = {}
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: the base class reports it
+                continue
+            if first is not None:
+                raise DuplicateKeyError(
+                    None, None,
+                    f"duplicate key {key!r} (first on line {first.start_mark.line + 1}); a "
+                    f"second block replaces the first, so merge them into one",
+                    key_node.start_mark)
+            seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
 
 
 _TEXT_TAGS = ("tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")
@@ -68,8 +91,9 @@ def iter_listing_files(root: Path) -> Iterator[Path]:
     return iter(sorted(files, key=lambda p: (p.name, str(p))))
 
 
-def parse_listing(text: str, source: str) -> Listing:
-    """Parse and validate listing YAML; errors name `source`.
+def parse_listing(text: str, source: str, problems: Problems | None = None) -> Listing:
+    """Parse and validate listing YAML; errors name `source`. With `problems`, papers that
+    cannot be kept are left out and noted there (see `Listing.from_mapping`).
 
     A listing must end with a newline: YAML cut off at an arbitrary byte (a download or copy
     that stopped part-way) is usually still valid YAML, with the last papers silently missing
@@ -87,10 +111,14 @@ def parse_listing(text: str, source: str) -> Listing:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ListingError(f"{where}invalid YAML: {problem}", source=source) from None
+    found = Problems() if problems is not None else None
     try:
-        return Listing.from_mapping(data)
+        listing = Listing.from_mapping(data, found)
     except ListingError as exc:
         raise exc.located(source) from None
+    if problems is not None and found is not None:
+        problems.extend(found.located(source))
+    return listing
 
 
 def read_bytes_limited(path: Path, limit: int = MAX_LISTING_BYTES) -> bytes:

@@ -5,7 +5,11 @@ Owns the rules that make importing safe to repeat:
 - A newer snapshot of a paper updates what changes after its day (upvotes, comments, AI summary
   and keywords, GitHub stars) and never drops a field the paper already had.
 - A paper is listed on one day only: the earliest day it was seen. If it arrives for an earlier
-  day than where the archive has it, it moves to the earlier day.
+  day than where the archive has it, it moves to the earlier day. A day that cannot be the
+  paper's (`model.misplaced`: a placeholder date such as 1970-01-01) never wins: a paper found
+  there moves to the first real day it arrives for.
+- An archive with a paper on two days (a move killed between writing the new day and
+  rewriting the old one) is healed: the paper stays on its first real day only.
 - Papers within a day are ordered by upvotes (most first, unknown counts last), then by id, so
   a listing's order depends only on its papers, not on the order files were imported in.
 
@@ -19,7 +23,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from paperarchive.model import Listing, Paper
+from paperarchive.model import Listing, Paper, misplaced
 
 # Counts that only grow while a paper is on HF (votes, comments, stars): of two snapshots we
 # keep the larger value, so importing an older snapshot after a newer one cannot roll them
@@ -60,27 +64,51 @@ class MergeResult:
     skipped_later: tuple[tuple[str, dt.date, dt.date], ...]  # (id, incoming day, kept day)
 
 
-def merge_archive(existing: Iterable[Listing], incoming: Iterable[Listing]) -> MergeResult:
+def _is_better_day(paper_id: str, day: dt.date, than: dt.date,
+                   today: dt.date | None = None) -> bool:
+    """Whether `day` should be the paper's day rather than `than`: a real day beats a
+    placeholder, else the earlier day wins."""
+    bad_day, bad_than = misplaced(paper_id, day, today), misplaced(paper_id, than, today)
+    if bad_day != bad_than:
+        return bad_than
+    return day < than
+
+
+def merge_archive(existing: Iterable[Listing], incoming: Iterable[Listing],
+                  today: dt.date | None = None) -> MergeResult:
     """Merge `incoming` listings (oldest snapshot first) into the `existing` archive.
 
-    Returns only the days an import touches: each incoming day, plus any day a paper moved
-    away from. Other days are left exactly as they are, even if they are not in our order.
+    Returns only the days an import touches: each incoming day, any day a paper moved away
+    from, and both days of a paper the archive lists twice. Other days are left exactly as
+    they are, even if they are not in our order.
     """
     days: dict[dt.date, dict[str, Paper]] = {}
     home: dict[str, dt.date] = {}
-    for listing in existing:
+    touched: set[dt.date] = set()
+    moved: list[tuple[str, dt.date, dt.date]] = []
+    for listing in sorted(existing, key=lambda item: item.date):
         papers = days.setdefault(listing.date, {})
         for paper in listing.papers:
-            papers[paper.id] = paper
-            # An archive with an id on two days is reported by `validate`; here the earliest
-            # day wins, as it would for new data.
-            if paper.id not in home or listing.date < home[paper.id]:
+            first = home.get(paper.id)
+            if first is None:
+                papers[paper.id] = paper
                 home[paper.id] = listing.date
+                continue
+            # On two days: a move cut short. Keep one copy, on the better day, with what
+            # both copies know.
+            kept = merge_paper(days[first][paper.id], paper)
+            touched.update((first, listing.date))
+            if _is_better_day(paper.id, listing.date, first, today):
+                del days[first][paper.id]
+                papers[paper.id] = kept
+                home[paper.id] = listing.date
+                moved.append((paper.id, first, listing.date))
+            else:
+                days[first][paper.id] = kept
+                moved.append((paper.id, listing.date, first))
 
-    touched: set[dt.date] = set()
     added = 0
     updated: set[str] = set()
-    moved: list[tuple[str, dt.date, dt.date]] = []
     skipped: list[tuple[str, dt.date, dt.date]] = []
     for listing in incoming:
         touched.add(listing.date)
@@ -96,13 +124,13 @@ def merge_archive(existing: Iterable[Listing], incoming: Iterable[Listing]) -> M
             merged = merge_paper(old, paper)
             if merged != old:
                 updated.add(paper.id)
-            if listing.date < current_day:
+            if _is_better_day(paper.id, listing.date, current_day, today):
                 del days[current_day][paper.id]
                 touched.add(current_day)
                 moved.append((paper.id, current_day, listing.date))
                 current_day = listing.date
                 home[paper.id] = current_day
-            elif listing.date > current_day:
+            elif listing.date != current_day:
                 skipped.append((paper.id, listing.date, current_day))
                 touched.add(current_day)
             days[current_day][paper.id] = merged

@@ -30,6 +30,16 @@ MAX_NAME_LENGTH = 1_000
 MAX_AUTHORS = 5_000
 MAX_KEYWORDS = 500
 MAX_URL_LENGTH = 2_000
+# Daily Papers began in May 2023: a paper with an arXiv id listed before this is on a
+# placeholder date, not its day. Papers from a copied page (slug ids) carry the date the page
+# shows, which can be older, but never older than arXiv itself.
+FIRST_DAY = dt.date(2023, 5, 1)
+EARLIEST_DAY = dt.date(1991, 8, 1)
+# An API entry dated further than this from the day that was asked for is not that day's paper.
+MAX_DAYS_FROM_REQUESTED = 3
+# A response or file where more than this share of the papers is invalid is refused whole: the
+# format has changed, and keeping the few that parse would hide it.
+MAX_BAD_SHARE = 0.5
 
 # Characters removed from every stored string: C0/C1 controls (except newline and tab), lone
 # surrogates, non-characters that XML forbids, and the bidi embedding/override/isolate controls
@@ -70,6 +80,88 @@ class ListingError(ValueError):
     def __str__(self) -> str:
         parts = [p for p in (self.source, self.paper and f"paper {self.paper}", self.field) if p]
         return ": ".join([*parts, self.message])
+
+
+class DayRefused(ListingError):
+    """A whole response or file refused: most of its papers are invalid (a format change)."""
+
+
+@dataclass
+class Problems:
+    """What a tolerant parse repaired or dropped (`repaired`) and the papers it left out
+    (`skipped`), each a located `ListingError`; a strict parse (no `Problems`) raises instead."""
+
+    repaired: list[ListingError] = field(default_factory=list)
+    skipped: list[ListingError] = field(default_factory=list)
+
+    def located(self, source: str) -> Problems:
+        return Problems([e.located(source) for e in self.repaired],
+                        [e.located(source) for e in self.skipped])
+
+    def extend(self, other: Problems) -> None:
+        self.repaired.extend(other.repaired)
+        self.skipped.extend(other.skipped)
+
+    def __bool__(self) -> bool:
+        return bool(self.repaired or self.skipped)
+
+
+def check_bad_share(total: int, problems: Problems, what: str = "papers") -> None:
+    """Raise `DayRefused` when most of `total` papers were skipped (see `MAX_BAD_SHARE`)."""
+    bad = len(problems.skipped)
+    if total and bad > total * MAX_BAD_SHARE:
+        first = problems.skipped[0]
+        raise DayRefused(f"{bad} of {total} {what} are invalid (the first: {first}); "
+                         f"refusing them all (a format change, or a broken API?)")
+
+
+def canonical_id(paper_id: str) -> str:
+    """An arXiv id without its version: `2501.00001v2` is the paper `2501.00001`."""
+    match = ARXIV_ID_RE.match(paper_id)
+    if match and match.group(1):
+        return paper_id[: -len(match.group(1))]
+    return paper_id
+
+
+def arxiv_month(paper_id: str) -> dt.date | None:
+    """The first day of the month an arXiv id was issued in (`2605.01234`: 2026-05-01)."""
+    if not ARXIV_ID_RE.match(paper_id):
+        return None
+    year, month = 2000 + int(paper_id[:2]), int(paper_id[2:4])
+    return dt.date(year, month, 1) if 1 <= month <= 12 else None
+
+
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def day_problem(day: dt.date, today: dt.date | None = None) -> str | None:
+    """Why `day` cannot be the day of any listing, or None when it can."""
+    if day < EARLIEST_DAY:
+        return f"{day} is before arXiv began ({EARLIEST_DAY:%Y-%m}): a placeholder date?"
+    tomorrow = (today or utc_today()) + dt.timedelta(days=1)
+    if day > tomorrow:
+        return f"{day} is in the future (after {tomorrow}): a placeholder date?"
+    return None
+
+
+def paper_day_problem(paper_id: str, day: dt.date) -> str | None:
+    """Why a paper cannot be listed on `day`, or None: an arXiv paper is not listed before
+    Daily Papers began, nor before the month of its arXiv id."""
+    month = arxiv_month(paper_id)
+    if month is None:
+        return None
+    if day < FIRST_DAY:
+        return (f"listed on {day}, before Daily Papers began ({FIRST_DAY:%Y-%m}): "
+                f"a placeholder date?")
+    if day < month:
+        return f"listed on {day}, before its arXiv id was issued ({month:%Y-%m})"
+    return None
+
+
+def misplaced(paper_id: str, day: dt.date, today: dt.date | None = None) -> bool:
+    """Whether `day` cannot be the paper's day (a placeholder date: see the two rules above)."""
+    return day_problem(day, today) is not None or paper_day_problem(paper_id, day) is not None
 
 
 def clean_text(value: str) -> str:
@@ -212,8 +304,14 @@ class Paper:
         return data
 
     @classmethod
-    def from_mapping(cls, data: Any, *, position: int | None = None) -> Paper:
-        """Validate and clean one paper mapping; raise `ListingError` naming the field."""
+    def from_mapping(cls, data: Any, *, position: int | None = None,
+                     repaired: list[ListingError] | None = None) -> Paper:
+        """Validate and clean one paper mapping; raise `ListingError` naming the field.
+
+        With a `repaired` list, an optional field that is invalid is dropped (and a count of
+        `12.0` read as 12) with a note in the list, instead of the paper being refused; a
+        required field (id, title, authors, abstract) that is invalid still refuses it.
+        """
         ref = _paper_ref(data, position)
         if not isinstance(data, Mapping):
             raise ListingError(
@@ -225,7 +323,7 @@ class Paper:
                 f"unknown field(s) {', '.join(unknown)}; known fields: {', '.join(PAPER_FIELDS)}",
                 paper=ref,
             )
-        reader = _FieldReader(data, ref)
+        reader = _FieldReader(data, ref, repaired)
         paper_id = reader.required_str("id")
         raw_id = data.get("id")
         # Checked before cleaning too: an id with a NUL or a control character in it is junk,
@@ -237,22 +335,22 @@ class Paper:
                 field="id",
             )
         return cls(
-            id=paper_id,
+            id=canonical_id(paper_id),
             title=reader.required_line("title", MAX_TEXT_LENGTH["title"]),
             authors=reader.names("authors", MAX_AUTHORS, required=True),
             abstract=reader.paragraphs("abstract", required=True) or "",
-            author_count=reader.count("author_count"),
-            published=reader.date("published"),
-            ai_summary=reader.paragraphs("ai_summary"),
-            keywords=reader.names("keywords", MAX_KEYWORDS),
-            upvotes=reader.count("upvotes"),
-            comments=reader.count("comments"),
-            organization=reader.organization("organization"),
-            github=reader.url("github"),
-            github_stars=reader.count("github_stars"),
-            project_page=reader.url("project_page"),
-            thumbnail=reader.url("thumbnail"),
-            submitter=reader.optional_line("submitter"),
+            author_count=reader.optional("author_count", reader.count),
+            published=reader.optional("published", reader.date),
+            ai_summary=reader.optional("ai_summary", reader.paragraphs),
+            keywords=reader.optional("keywords", lambda n: reader.names(n, MAX_KEYWORDS)) or (),
+            upvotes=reader.optional("upvotes", reader.count),
+            comments=reader.optional("comments", reader.count),
+            organization=reader.optional("organization", reader.organization),
+            github=reader.optional("github", reader.url),
+            github_stars=reader.optional("github_stars", reader.count),
+            project_page=reader.optional("project_page", reader.url),
+            thumbnail=reader.optional("thumbnail", reader.url),
+            submitter=reader.optional("submitter", reader.optional_line),
         )
 
 
@@ -270,8 +368,13 @@ class Listing:
         return {"date": self.date, "papers": [p.to_mapping() for p in self.papers]}
 
     @classmethod
-    def from_mapping(cls, data: Any) -> Listing:
-        """Validate a whole listing; raise `ListingError` for the first problem found."""
+    def from_mapping(cls, data: Any, problems: Problems | None = None) -> Listing:
+        """Validate a whole listing; raise `ListingError` for the first problem found.
+
+        With `problems`, a paper that cannot be kept is left out (noted in `problems.skipped`,
+        as is the second copy of an id) and invalid optional fields are dropped (noted in
+        `problems.repaired`); a listing where most papers are invalid raises `DayRefused`.
+        """
         if not isinstance(data, Mapping):
             raise ListingError(
                 f"a listing is a mapping with 'date' and 'papers', got {_describe(data)}"
@@ -288,11 +391,37 @@ class Listing:
         if not isinstance(raw_papers, list):
             raise ListingError(f"expected a list of papers, got {_describe(raw_papers)}",
                                field="papers")
-        papers = tuple(
-            Paper.from_mapping(item, position=index) for index, item in enumerate(raw_papers, 1)
-        )
-        check_unique_ids(papers)
-        return cls(date=day, papers=papers)
+        if problems is None:
+            papers = tuple(Paper.from_mapping(item, position=index)
+                           for index, item in enumerate(raw_papers, 1))
+            check_unique_ids(papers)
+            return cls(date=day, papers=papers)
+        found = Problems()
+        kept = []
+        for index, item in enumerate(raw_papers, 1):
+            try:
+                kept.append(Paper.from_mapping(item, position=index, repaired=found.repaired))
+            except ListingError as exc:
+                found.skipped.append(exc)
+        check_bad_share(len(raw_papers), found)
+        problems.extend(found)
+        return cls(date=day, papers=unique_papers(kept, problems))
+
+
+def unique_papers(papers: Iterable[Paper], problems: Problems) -> tuple[Paper, ...]:
+    """`papers` without second copies of an id (`2501.00001v2` after `2501.00001` too), each
+    noted in `problems.skipped`."""
+    seen: dict[str, int] = {}
+    kept = []
+    for index, paper in enumerate(papers, 1):
+        if paper.id in seen:
+            problems.skipped.append(ListingError(
+                f"listed twice (also paper #{seen[paper.id]}); the first is kept",
+                paper=f"{paper.id} (#{index})", field="id"))
+            continue
+        seen[paper.id] = index
+        kept.append(paper)
+    return tuple(kept)
 
 
 def check_unique_ids(papers: Iterable[Paper]) -> None:
@@ -333,12 +462,29 @@ def parse_date(value: Any, *, field: str, paper: str | None = None) -> dt.date |
 class _FieldReader:
     """Typed, located access to one paper's raw fields."""
 
-    def __init__(self, data: Mapping[str, Any], ref: str) -> None:
+    def __init__(self, data: Mapping[str, Any], ref: str,
+                 repaired: list[ListingError] | None = None) -> None:
         self.data = data
         self.ref = ref
+        self.repaired = repaired
 
     def error(self, name: str, message: str) -> ListingError:
         return ListingError(message, paper=self.ref, field=name)
+
+    def drop(self, error: ListingError) -> None:
+        """An optional field (or list item) that is invalid: raise, or note it and drop it."""
+        if self.repaired is None:
+            raise error
+        self.repaired.append(ListingError(f"{error.message}; left out", paper=error.paper,
+                                          field=error.field))
+
+    def optional(self, name: str, read: Any) -> Any:
+        """`read(name)`, or None with a note when it raises and the parse is tolerant."""
+        try:
+            return read(name)
+        except ListingError as exc:
+            self.drop(exc)
+            return None
 
     def _string(self, name: str, value: Any) -> str:
         if not isinstance(value, str):
@@ -394,11 +540,13 @@ class _FieldReader:
         names = []
         for index, item in enumerate(value, 1):
             if not isinstance(item, str):
-                raise self.error(f"{name}[{index}]", f"expected text, got {_describe(item)}")
+                self.drop(self.error(f"{name}[{index}]", f"expected text, got {_describe(item)}"))
+                continue
             text = clean_line(item)
             if len(text) > MAX_NAME_LENGTH:
-                raise self.error(f"{name}[{index}]",
-                                 f"is longer than {MAX_NAME_LENGTH} characters")
+                self.drop(self.error(f"{name}[{index}]",
+                                     f"is longer than {MAX_NAME_LENGTH} characters"))
+                continue
             if text:
                 names.append(text)
         return tuple(names)
@@ -407,6 +555,10 @@ class _FieldReader:
         value = self.data.get(name)
         if value is None:
             return None
+        if isinstance(value, float) and value.is_integer() and value >= 0:
+            if self.repaired is not None:
+                self.repaired.append(self.error(name, f"{value!r} read as {int(value)}"))
+            return int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.error(name, f"expected a whole number, got {_describe(value)}")
         if value < 0:

@@ -49,7 +49,7 @@ from paperarchive import taxonomy as _taxonomy
 from paperarchive import topic_cache as _topic_cache
 from paperarchive.listing_index import IndexedListing, ListingIndex, source_fingerprint
 from paperarchive.listing_io import write_atomic
-from paperarchive.model import Listing, Paper, Topic
+from paperarchive.model import Listing, Paper, Topic, day_problem
 from paperarchive.taxonomy import Taxonomy
 from paperarchive.topic_cache import TopicCache, paper_key, taxonomy_fingerprint
 
@@ -209,7 +209,13 @@ def render_listing_files(listings_root: Path, root: Path, taxonomy: Taxonomy,
     manifest is dropped when this code or the taxonomy changes, and ignored when broken.
     """
     index = ListingIndex.load(topic_cache.parent / LISTING_INDEX_FILE if topic_cache else None)
-    items = sorted(index.scan(listings_root), key=lambda item: item.date)
+    items = []
+    for item in sorted(index.scan(listings_root), key=lambda item: item.date):
+        problem = day_problem(item.date)
+        if problem is not None:  # `validate` refuses it; the build leaves only it out
+            log.warning("warning: %s: date: %s; not built", item.path, problem)
+            continue
+        items.append(item)
     cache = TopicCache.load(topic_cache, taxonomy) if topic_cache is not None else None
     fingerprint = hashlib.sha256(
         f"{MANIFEST_VERSION} {_CODE_FINGERPRINT} {taxonomy_fingerprint(taxonomy)}".encode()

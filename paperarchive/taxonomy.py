@@ -352,18 +352,127 @@ def _parse_rule(entry: Any, default_min: int) -> TopicRule:
         if compiled.match(""):
             raise TaxonomyError(f"{pattern!r} matches empty text, so it would match every paper",
                                 field=f"patterns[{position}]")
+        problem = pattern_problem(pattern)
+        if problem:
+            raise TaxonomyError(f"{pattern!r}: {problem}", field=f"patterns[{position}]")
     if not aliases and not patterns:
         raise TaxonomyError("needs at least one alias or pattern", field="aliases")
     min_matches = entry.get("min_abstract_matches", default_min)
     if isinstance(min_matches, bool) or not isinstance(min_matches, int) or min_matches < 1:
         raise TaxonomyError("expected a whole number of 1 or more", field="min_abstract_matches")
+    try:  # the expression as matching runs it: all terms in one, inside word boundaries
+        regex = compile_terms(aliases, patterns)
+    except re.error as exc:
+        raise TaxonomyError(f"the topic's terms do not combine into one expression: {exc}",
+                            field="patterns") from None
     return TopicRule(
         topic=Topic(slug=slug, name=name),
         aliases=aliases,
         patterns=patterns,
         min_abstract_matches=min_matches,
-        regex=compile_terms(aliases, patterns),
+        regex=regex,
     )
+
+
+# A global inline flag group: `(?i)`, `(?x)`... at the start (anywhere else `re` refuses it).
+_GLOBAL_FLAGS_RE = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why a (compilable) pattern cannot be a topic term, or None.
+
+    Refused: global inline flags (every term is already matched case-insensitively, and `(?i)`
+    is an error once the terms are combined; scoped ones such as `(?-i:...)` are fine), and a
+    repeat of something
+    that can itself match the same text in more than one way (`(a+)+`, `(\\w|-)*`), which
+    backtracks exponentially on a near-miss: one long URL in an abstract would hold a build
+    for minutes.
+    """
+    if _GLOBAL_FLAGS_RE.match(pattern):
+        return ("global inline flags such as (?i) are not allowed: every term is already "
+                "case-insensitive (a scoped group such as (?-i:...) is fine)")
+    if _re_parser is None:
+        return None
+    parsed = _re_parser.parse(pattern, re.IGNORECASE)
+    if _ambiguous_repeat(parsed, inside_repeat=False):
+        return ("a repeat of a repeat, or of alternatives that can match the same text, "
+                "backtracks exponentially on text that almost matches; write it without the "
+                "nesting (e.g. '[a-z0-9-]+' rather than '(?:[a-z0-9]+-?)+')")
+    return None
+
+
+def _children(op: Any, arg: Any) -> list[Any]:
+    """The parsed sub-sequences of one item (other than a group's body)."""
+    if op in (_re_parser.MAX_REPEAT, _re_parser.MIN_REPEAT, _re_parser.POSSESSIVE_REPEAT):
+        return [arg[2]]
+    if op is _re_parser.BRANCH:
+        return list(arg[1])
+    if op in (_re_parser.ASSERT, _re_parser.ASSERT_NOT):
+        return [arg[1]]
+    if op is _re_parser.GROUPREF_EXISTS:
+        return [branch for branch in arg[1:] if branch is not None]
+    if op is _re_parser.ATOMIC_GROUP:
+        return [arg]
+    return []
+
+
+def _ambiguous_repeat(items: Any, *, inside_repeat: bool) -> bool:
+    """Whether a repeat (of more than one) holds another such repeat, or alternatives whose
+    first characters overlap."""
+    for op, arg in items:
+        if op is _re_parser.SUBPATTERN:
+            if _ambiguous_repeat(arg[-1], inside_repeat=inside_repeat):
+                return True
+            continue
+        if op in (_re_parser.MAX_REPEAT, _re_parser.MIN_REPEAT):
+            low, high, body = arg
+            many = high is _re_parser.MAXREPEAT or high > 1
+            if inside_repeat and (high is _re_parser.MAXREPEAT or high > low):
+                return True  # a variable-length repeat inside a repeat
+            if many and _overlapping_branches(body):
+                return True
+            if _ambiguous_repeat(body, inside_repeat=inside_repeat or many):
+                return True
+            continue
+        for child in _children(op, arg):
+            if _ambiguous_repeat(child, inside_repeat=inside_repeat):
+                return True
+    return False
+
+
+def _overlapping_branches(items: Any) -> bool:
+    """Whether the first alternation of `items` (groups opened) has two branches that can
+    start with the same character (None in a set stands for 'any character')."""
+    for op, arg in _sequence(items):
+        if op is _re_parser.BRANCH:
+            seen: set[Any] = set()
+            for branch in arg[1]:
+                first = _first_chars(branch)
+                if None in first or None in seen or seen & first:
+                    return True
+                seen |= first
+            return False
+        return False  # the first item is not an alternation
+    return False
+
+
+def _first_chars(items: Any) -> set[Any]:
+    """The characters (folded) a match of `items` can start with; {None}: any, or unknown."""
+    for op, arg in _sequence(items):
+        if op is _re_parser.LITERAL:
+            return {chr(arg).lower()}
+        if op is _re_parser.IN:
+            chars: set[Any] = set()
+            for sub_op, sub_arg in arg:
+                if sub_op is _re_parser.LITERAL:
+                    chars.add(chr(sub_arg).lower())
+                elif sub_op is _re_parser.RANGE and sub_arg[1] - sub_arg[0] < 256:
+                    chars.update(chr(c).lower() for c in range(sub_arg[0], sub_arg[1] + 1))
+                else:
+                    return {None}
+            return chars
+        return {None}
+    return {None}
 
 
 def _strings(entry: Mapping[str, Any], field: str) -> tuple[str, ...]:

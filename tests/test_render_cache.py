@@ -241,7 +241,9 @@ def test_a_paper_arriving_on_an_earlier_day_moves_with_the_index(tmp_path):
         assert _import(root, cache, *days) == 0
     latest = sorted(with_index.rglob("*.yaml"))[-1]
     listing = listing_io.load_listing(latest)
-    earlier = Listing(date=listing.date.replace(year=2020), papers=listing.papers[:2])
+    # The day before: a real day (a placeholder such as a day before Daily Papers began would
+    # be refused), and not one of the imported days.
+    earlier = Listing(date=listing.date - dt.timedelta(days=1), papers=listing.papers[:2])
     incoming = tmp_path / "incoming" / f"{earlier.date}.yaml"
     incoming.parent.mkdir()
     incoming.write_text(listing_io.dump_listing(earlier), encoding="utf-8")

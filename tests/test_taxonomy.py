@@ -83,6 +83,17 @@ def test_topics_are_model_topics():
      "t.yaml: topic a (#1): unknown field(s) colour"),
     ("topics:\n  - {slug: a, name: A, aliases: [x, 3]}", "t.yaml: topic a (#1): aliases[2]: "),
     ("topics: [\n", "t.yaml: line "),
+    ("topics:\n  - {slug: a, name: A, patterns: ['(?i)speech']}",
+     "t.yaml: topic a (#1): patterns[1]: '(?i)speech': global inline flags such as (?i) are "
+     "not allowed"),
+    ("topics:\n  - {slug: a, name: A, patterns: ['(?x)a b']}",
+     "t.yaml: topic a (#1): patterns[1]: '(?x)a b': global inline flags"),
+    ("topics:\n  - {slug: a, name: A, aliases: [x], patterns: ['y', '(?:[a-z0-9]+-?)+\\.ai']}",
+     "t.yaml: topic a (#1): patterns[2]: '(?:[a-z0-9]+-?)+\\\\.ai': a repeat of a repeat"),
+    ("topics:\n  - {slug: a, name: A, patterns: ['(a*)*b']}",
+     "t.yaml: topic a (#1): patterns[1]: '(a*)*b': a repeat of a repeat"),
+    ("topics:\n  - {slug: a, name: A, patterns: ['(?:\\w+\\s?)+:']}",
+     "t.yaml: topic a (#1): patterns[1]: "),
 ])
 def test_invalid_taxonomies_name_file_entry_and_field(text, located):
     with pytest.raises(TaxonomyError) as error:
@@ -151,3 +162,12 @@ def test_topics_command_counts_and_explains(capsys):
     assert out.startswith("2606.03102  ")
     assert "  large-language-models: " in out
     assert main(["topics", *common, "9999.99999"]) == 1
+
+
+@pytest.mark.parametrize("pattern", ["[0-9]+-bit", "(?:foo|bar)+s", "x{2,}y", "(?:ab{2})+",
+                                     "(?:[0-9]+[KM]|million)[- ]token context"])
+def test_patterns_that_cannot_backtrack_badly_are_accepted(pattern):
+    text = f"topics:\n  - {{slug: a, name: A, patterns: ['{pattern}']}}"
+    (rule,) = parse_taxonomy(text, "t.yaml").rules
+    assert rule.patterns == (pattern,)
+

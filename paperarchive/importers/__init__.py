@@ -15,7 +15,7 @@ from pathlib import Path
 
 from paperarchive import listing_io
 from paperarchive.importers import hf_api, page_text
-from paperarchive.model import Listing, ListingError
+from paperarchive.model import Listing, ListingError, Problems
 
 FORMATS = ("hf-json", "page-text", "yaml")
 # Suffixes a directory walk picks up; anything else in a directory is not ours to import.
@@ -61,25 +61,34 @@ def requested_day(path: Path, options: ImportOptions) -> dt.date | None:
                            source=str(path)) from None
 
 
-def parse_input(path: Path, text: str, options: ImportOptions) -> tuple[str, list[Listing]]:
-    """Parse one input file's text into listings; returns the format used and the listings."""
+def parse_input(path: Path, text: str, options: ImportOptions,
+                problems: Problems | None = None) -> tuple[str, list[Listing]]:
+    """Parse one input file's text into listings; returns the format used and the listings.
+
+    With `problems`, inputs are parsed tolerantly: a paper that cannot be kept is left out and
+    noted there, and the file is refused (`DayRefused`) only when most of its papers are
+    invalid; a copied page whose blocks cannot be read is refused whole.
+    """
     source = str(path)
     fmt = options.format or detect_format(path, text)
     if fmt == "hf-json":
-        listings = hf_api.parse_hf_json(text, source, requested=requested_day(path, options))
+        listings = hf_api.parse_hf_json(text, source, requested=requested_day(path, options),
+                                        problems=problems)
     elif fmt == "page-text":
-        listings = page_text.parse_page_text(text, source, page_year=options.page_year)
+        listings = page_text.parse_page_text(text, source, page_year=options.page_year,
+                                             problems=problems)
     elif fmt == "yaml":
-        listings = [listing_io.parse_listing(text, source)]
+        listings = [listing_io.parse_listing(text, source, problems)]
     else:
         raise ListingError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}", source=source)
     return fmt, listings
 
 
-def read_input(path: Path, options: ImportOptions) -> tuple[str, list[Listing]]:
+def read_input(path: Path, options: ImportOptions,
+               problems: Problems | None = None) -> tuple[str, list[Listing]]:
     """Read and parse one input file, refusing files over the size limit."""
     text = listing_io.read_text_limited(path, options.max_bytes)
-    return parse_input(path, text, options)
+    return parse_input(path, text, options, problems)
 
 
 def expand_inputs(paths: list[Path]) -> list[Path]:

@@ -25,12 +25,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from paperarchive.model import (
+    MAX_DAYS_FROM_REQUESTED,
     Listing,
     ListingError,
     Paper,
+    Problems,
+    check_bad_share,
     check_unique_ids,
     clean_line,
+    day_problem,
+    paper_day_problem,
     parse_date,
+    unique_papers,
 )
 
 # Where each of our fields comes from, so an error names the field the user sees in the file.
@@ -53,8 +59,10 @@ HF_FIELD_NAMES = {
 }
 
 
-def parse_hf_json(text: str, source: str, *, requested: dt.date | None) -> list[Listing]:
-    """Parse an API response file; `requested` is the day it was fetched for, if known."""
+def parse_hf_json(text: str, source: str, *, requested: dt.date | None,
+                  problems: Problems | None = None) -> list[Listing]:
+    """Parse an API response file; `requested` is the day it was fetched for, if known.
+    `problems`: tolerant parsing, as in `listings_from_entries`."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -65,18 +73,30 @@ def parse_hf_json(text: str, source: str, *, requested: dt.date | None) -> list[
         ) from None
     except RecursionError:
         raise ListingError("invalid JSON: nested too deeply", source=source) from None
+    found = Problems() if problems is not None else None
     try:
-        return listings_from_entries(data, requested=requested)
+        listings = listings_from_entries(data, requested=requested, problems=found)
     except ListingError as exc:
         raise exc.located(source) from None
+    if problems is not None and found is not None:
+        problems.extend(found.located(source))
+    return listings
 
 
-def listings_from_entries(data: Any, *, requested: dt.date | None) -> list[Listing]:
+def listings_from_entries(data: Any, *, requested: dt.date | None,
+                          problems: Problems | None = None,
+                          today: dt.date | None = None) -> list[Listing]:
     """The listings in a decoded API response, one per listing day, oldest first.
 
-    Papers keep the order of the response within a day; duplicate ids within a day are an
-    error, since the API never sends one paper twice for a day and an archive that does is
-    damaged.
+    Papers keep the order of the response within a day. An entry must be dated on a plausible
+    day (`model.day_problem`), not before its arXiv id's month, and not more than
+    `MAX_DAYS_FROM_REQUESTED` days from the `requested` day (a placeholder date such as
+    1970-01-01 would otherwise move a real paper for good).
+
+    Strict (no `problems`): the first invalid entry raises, as does an id listed twice in a
+    day. Tolerant: an entry that cannot be kept is left out and noted in `problems.skipped`
+    (a second copy of an id too), invalid optional fields are dropped and noted in
+    `problems.repaired`; a response where most entries are invalid raises `DayRefused`.
     """
     if isinstance(data, Mapping):
         keys = ", ".join(sorted(str(k) for k in data)[:5])
@@ -86,22 +106,53 @@ def listings_from_entries(data: Any, *, requested: dt.date | None) -> list[Listi
         )
     if not isinstance(data, list):
         raise ListingError(f"expected a JSON array of papers, got {type(data).__name__}")
+    found = Problems()
     by_day: dict[dt.date, list[Paper]] = {}
     for position, entry in enumerate(data, 1):
-        day, paper = paper_from_entry(entry, position=position, requested=requested)
+        try:
+            day, paper = paper_from_entry(
+                entry, position=position, requested=requested,
+                repaired=found.repaired if problems is not None else None)
+            _check_day(day, paper, position, requested, today)
+        except ListingError as exc:
+            if problems is None:
+                raise
+            found.skipped.append(exc)
+            continue
         by_day.setdefault(day, []).append(paper)
+    if problems is not None:
+        check_bad_share(len(data), found, "entries")
     listings = []
     for day in sorted(by_day):
-        papers = tuple(by_day[day])
-        check_unique_ids(papers)
+        if problems is None:
+            papers = tuple(by_day[day])
+            check_unique_ids(papers)
+        else:
+            papers = unique_papers(by_day[day], found)
         listings.append(Listing(date=day, papers=papers))
+    if problems is not None:
+        problems.extend(found)
     return listings
 
 
+def _check_day(day: dt.date, paper: Paper, position: int, requested: dt.date | None,
+               today: dt.date | None) -> None:
+    """Raise `ListingError` when `paper` cannot be listed on `day` (see `listings_from_entries`)."""
+    ref = f"{paper.id} (#{position})"
+    problem = day_problem(day, today) or paper_day_problem(paper.id, day)
+    if problem is None and requested is not None \
+            and abs((day - requested).days) > MAX_DAYS_FROM_REQUESTED:
+        problem = (f"dated {day}, {abs((day - requested).days)} days from the day asked for "
+                   f"({requested}): not that day's paper (the API shifted it?)")
+    if problem is not None:
+        raise ListingError(problem, paper=ref, field="paper.submittedOnDailyAt")
+
+
 def paper_from_entry(
-    entry: Any, *, position: int, requested: dt.date | None
+    entry: Any, *, position: int, requested: dt.date | None,
+    repaired: list[ListingError] | None = None,
 ) -> tuple[dt.date, Paper]:
-    """One API entry -> (listing day, validated `Paper`)."""
+    """One API entry -> (listing day, validated `Paper`); `repaired`: see `Paper.from_mapping`."""
     if not isinstance(entry, Mapping):
         hint = ""
         if isinstance(entry, str) and entry.lstrip().startswith("{"):
@@ -130,7 +181,7 @@ def paper_from_entry(
     mapping = {
         "id": paper_id,
         "title": _first(entry.get("title"), inner.get("title")),
-        "authors": _visible_authors(inner.get("authors"), ref),
+        "authors": _visible_authors(inner.get("authors"), ref, repaired),
         "abstract": _first(entry.get("summary"), inner.get("summary")),
         "published": inner.get("publishedAt"),
         "ai_summary": inner.get("ai_summary"),
@@ -142,13 +193,17 @@ def paper_from_entry(
         "github_stars": inner.get("githubStars"),
         "project_page": inner.get("projectPage"),
         "thumbnail": _first(entry.get("thumbnail"), entry.get("mediaUrl")),
-        "submitter": _submitter(entry.get("submittedBy"), ref),
+        "submitter": _submitter(entry.get("submittedBy"), ref, repaired),
     }
     mapping = {key: value for key, value in mapping.items() if value is not None}
     try:
-        paper = Paper.from_mapping(mapping, position=position)
+        notes: list[ListingError] | None = [] if repaired is not None else None
+        paper = Paper.from_mapping(mapping, position=position, repaired=notes)
     except ListingError as exc:
         raise ListingError(exc.message, paper=exc.paper, field=_hf_field(exc.field)) from None
+    if repaired is not None and notes:
+        repaired.extend(ListingError(note.message, paper=note.paper, field=_hf_field(note.field))
+                        for note in notes)
     return day, paper
 
 
@@ -170,8 +225,11 @@ def _first(*values: Any) -> Any:
     return None
 
 
-def _visible_authors(authors: Any, ref: str) -> list[Any] | None:
-    """Author names, leaving out those HF marks hidden (removed from the paper page)."""
+def _visible_authors(authors: Any, ref: str,
+                     repaired: list[ListingError] | None = None) -> list[Any] | None:
+    """Author names, leaving out those HF marks hidden (removed from the paper page); with
+    `repaired`, an author without a name is left out with a note instead of refusing the paper.
+    """
     if authors is None:
         return None
     if not isinstance(authors, list):
@@ -186,8 +244,13 @@ def _visible_authors(authors: Any, ref: str) -> list[Any] | None:
             continue
         name = author.get("name")
         if not isinstance(name, str):
-            raise ListingError(f"expected text, got {type(name).__name__}",
-                               paper=ref, field=f"paper.authors[{index}].name")
+            error = ListingError(f"expected a name, got {type(name).__name__} {name!r:.40}",
+                                 paper=ref, field=f"paper.authors[{index}].name")
+            if repaired is None:
+                raise error
+            repaired.append(ListingError(f"{error.message}; author left out", paper=ref,
+                                         field=error.field))
+            continue
         names.append(name)
     return names
 
@@ -201,10 +264,15 @@ def _organization(entry: Mapping[str, Any], inner: Mapping[str, Any]) -> Any:
     return org
 
 
-def _submitter(submitted_by: Any, ref: str) -> Any:
+def _submitter(submitted_by: Any, ref: str,
+               repaired: list[ListingError] | None = None) -> Any:
     if submitted_by is None:
         return None
     if not isinstance(submitted_by, Mapping):
-        raise ListingError(f"expected an object, got {type(submitted_by).__name__}",
-                           paper=ref, field="submittedBy")
+        error = ListingError(f"expected an object, got {type(submitted_by).__name__}",
+                             paper=ref, field="submittedBy")
+        if repaired is None:
+            raise error
+        repaired.append(ListingError(f"{error.message}; left out", paper=ref, field=error.field))
+        return None
     return submitted_by.get("name")

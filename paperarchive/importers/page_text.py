@@ -16,7 +16,15 @@ import logging
 import re
 from dataclasses import dataclass
 
-from paperarchive.model import MAX_SLUG_LENGTH, Listing, ListingError, Paper, slugify
+from paperarchive.model import (
+    MAX_SLUG_LENGTH,
+    Listing,
+    ListingError,
+    Paper,
+    Problems,
+    check_bad_share,
+    slugify,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,17 +54,27 @@ class _Entry:
     upvotes: int | None
 
 
-def parse_page_text(text: str, source: str, *, page_year: int | None = None) -> list[Listing]:
-    """Parse a copied page; `page_year` is the year of dates shown without one."""
+def parse_page_text(text: str, source: str, *, page_year: int | None = None,
+                    problems: Problems | None = None) -> list[Listing]:
+    """Parse a copied page; `page_year` is the year of dates shown without one.
+
+    The page's structure is read whole (a block that cannot be read refuses the file); with
+    `problems`, a paper whose fields are invalid is left out and noted there, and the page is
+    refused only when most papers are.
+    """
     try:
         entries = _read_entries(text.splitlines())
         if not entries:
             raise ListingError("no papers found: expected blocks of title, abstract, "
                                "'N authors' or an organisation line, '·', and a date")
         year = page_year if page_year is not None else _infer_page_year(entries, source)
-        return _build_listings(entries, year)
+        found = Problems() if problems is not None else None
+        listings = _build_listings(entries, year, found)
     except ListingError as exc:
         raise exc.located(source) from None
+    if problems is not None and found is not None:
+        problems.extend(found.located(source))
+    return listings
 
 
 def _read_entries(lines: list[str]) -> list[_Entry]:
@@ -139,7 +157,8 @@ def _infer_page_year(entries: list[_Entry], source: str) -> int:
     return year
 
 
-def _build_listings(entries: list[_Entry], page_year: int) -> list[Listing]:
+def _build_listings(entries: list[_Entry], page_year: int,
+                    problems: Problems | None = None) -> list[Listing]:
     by_day: dict[dt.date, list[Paper]] = {}
     used_ids: set[str] = set()
     for position, entry in enumerate(entries, 1):
@@ -161,9 +180,17 @@ def _build_listings(entries: list[_Entry], page_year: int) -> list[Listing]:
             "organization": entry.organization,
             "upvotes": entry.upvotes,
         }
-        paper = Paper.from_mapping({k: v for k, v in mapping.items() if v is not None},
-                                   position=position)
+        try:
+            paper = Paper.from_mapping({k: v for k, v in mapping.items() if v is not None},
+                                       position=position)
+        except ListingError as exc:
+            if problems is None:
+                raise
+            problems.skipped.append(exc)
+            continue
         by_day.setdefault(day, []).append(paper)
+    if problems is not None:
+        check_bad_share(len(entries), problems)
     return [Listing(date=day, papers=tuple(by_day[day])) for day in sorted(by_day)]
 
 
