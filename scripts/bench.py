@@ -54,6 +54,7 @@ sys.path.insert(0, str(REPO))
 
 from paperarchive.model import Listing, Paper  # noqa: E402
 from paperarchive.synthetic import (  # noqa: E402
+    DEFAULT_PAPERS_PER_DAY,
     SyntheticSpec,
     default_vocabulary,
     generate_listings,
@@ -106,9 +107,19 @@ def hf_entry(paper: Paper, day: dt.date) -> dict:
     return entry
 
 
+# Synthetic days fall between these two: not before Daily Papers began (May 2023) and not in
+# the future, which `import` refuses as placeholder dates. Past about 36,000 papers the days
+# hold more than 30 papers each (40,000 papers: 34 a day), to fit.
+BENCH_START = dt.date(2023, 6, 1)
+BENCH_END = dt.date(2026, 9, 30)
+
+
 def synthetic_days(papers: int, extra_days: int = 1) -> tuple[list[Listing], list[Listing]]:
     """About `papers` papers of whole days, and `extra_days` more days after them."""
-    spec = SyntheticSpec(papers=papers + 200 * (extra_days + 1))
+    total = papers + 200 * (extra_days + 1)
+    span = (BENCH_END - BENCH_START).days
+    spec = SyntheticSpec(papers=total, start=BENCH_START,
+                         per_day=max(DEFAULT_PAPERS_PER_DAY, -(-total // span)))
     base: list[Listing] = []
     extra: list[Listing] = []
     count = 0
