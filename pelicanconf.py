@@ -92,7 +92,7 @@ WITH_FUTURE_DATES = True  # a listing day is never a draft, whatever today's dat
 # what search matches, as a pasted title holds it.
 _search_exclude = ["dt", "h2", "time", "dd[data-pagefind-meta]", ".paper-links", ".cite",
                    ".related", "semantics > mrow"]
-PAGEFIND_INDEX = {  # README "Search"; only paper pages (data-pagefind-body) are indexed
+PAGEFIND_INDEX = {  # docs/search.md; only paper pages (data-pagefind-body) are indexed
     "enabled": True,  # False skips indexing, e.g. for quick local rebuilds
     "bundle_dir": "pagefind",  # output/pagefind/, loaded by theme/static/js/search.js
     "glob": "papers/**/*.html",  # only paper pages carry data-pagefind-body: read only them
@@ -101,7 +101,7 @@ PAGEFIND_INDEX = {  # README "Search"; only paper pages (data-pagefind-body) are
 }
 
 # --- Feeds: the archive_feeds plugin owns them, Pelican writes none ---
-ARCHIVE_FEEDS = {  # README "Feeds"; absolute URLs from SITEURL (publishconf.py)
+ARCHIVE_FEEDS = {  # docs/feeds.md; absolute URLs from SITEURL (publishconf.py)
     # latest papers, daily and weekly digests, one per topic, one per organisation
     "feeds": ["papers", "daily", "weekly", "topics", "orgs"],
     "count": 100,  # papers in feeds/papers.*
