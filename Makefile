@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# The project itself, editable: paperarchive, the plugins and the settings import by name.
+INSTALL_SELF := $(PIP_INSTALL) --no-deps --no-build-isolation --editable .
 
 LISTINGS ?= content/listings
 PAPERS ?= content/papers
@@ -22,13 +24,15 @@ help: ## Show this help
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Stamps re-run the install whenever a requirements file changes.
-$(VENV)/.site-installed: requirements/site.in requirements/constraints.txt | $(BIN)/python
+# Stamps re-run the install whenever a requirements file or pyproject.toml changes.
+$(VENV)/.site-installed: requirements/site.in requirements/constraints.txt pyproject.toml | $(BIN)/python
 	$(PIP_INSTALL) -r requirements/site.in -c requirements/constraints.txt
+	$(INSTALL_SELF)
 	touch $@
 
-$(VENV)/.test-installed: requirements/test.in requirements/site.in requirements/constraints.txt | $(BIN)/python
+$(VENV)/.test-installed: requirements/test.in requirements/site.in requirements/constraints.txt pyproject.toml | $(BIN)/python
 	$(PIP_INSTALL) -r requirements/test.in -c requirements/constraints.txt
+	$(INSTALL_SELF)
 	touch $@
 
 venv: $(VENV)/.site-installed ## Create the virtualenv with the site's pinned dependencies

@@ -5,18 +5,14 @@ module-level functions only), or Pelican's content cache breaks.
 """
 
 import os
-import sys
+
+from paperarchive.bibtex import bibtex_entry
+from paperarchive.links import href
+from paperarchive.mathtext import math_to_html, math_to_text
+from paperarchive.structured_data import scholarly_article, short_description
+from paperarchive.templating import CompactJson, DedentTemplates
 
 _ROOT = os.path.dirname(os.path.abspath(__file__))
-# The plugins import `paperarchive` (the listing model), which lives next to this file.
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from paperarchive.bibtex import bibtex_entry  # noqa: E402
-from paperarchive.links import href  # noqa: E402
-from paperarchive.mathtext import math_to_html, math_to_text  # noqa: E402
-from paperarchive.structured_data import scholarly_article, short_description  # noqa: E402
-from paperarchive.templating import CompactJson, DedentTemplates  # noqa: E402
 
 # --- The site ---
 SITENAME = "Daily Papers Archive"  # shown in the header and page titles

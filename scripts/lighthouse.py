@@ -17,8 +17,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from screenshots import CHROMIUM, CHROMIUM_FLAGS, pick_pages, serve
 
 REPO = Path(__file__).resolve().parent.parent

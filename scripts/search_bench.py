@@ -42,17 +42,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_plus
 
+from bench import PYTHON, run_measured, synthetic_days, tree_size, write_api_days
+from pagefind_index.pagefind_index import find_executable
+from pagefind_index.pages import search_word
+
+from paperarchive.listing_io import load_archive
+from paperarchive.mathtext import math_to_text
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "scripts"))
-sys.path.insert(0, str(REPO / "plugins"))
-
-from bench import PYTHON, run_measured, synthetic_days, tree_size, write_api_days  # noqa: E402
-from pagefind_index.pagefind_index import find_executable  # noqa: E402
-from pagefind_index.pages import search_word  # noqa: E402
-
-from paperarchive.listing_io import load_archive  # noqa: E402
-from paperarchive.mathtext import math_to_text  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -87,7 +84,6 @@ def build_site(work: Path, api: Path, log: Path) -> Path:
                   content / "papers"], log)
     settings = work / "searchconf.py"
     settings.write_text("\n".join([
-        "import sys", f"sys.path.insert(0, {str(REPO)!r})",
         "from pelicanconf import *  # noqa: F403",
         f"PATH = {str(content)!r}", f"OUTPUT_PATH = {str(output)!r}",
         f"CACHE_PATH = {str(work / 'cache')!r}",

@@ -59,8 +59,6 @@ def build_site(
         **(settings or {}),
     }
     lines = [
-        "import sys",
-        f"sys.path.insert(0, {str(REPO)!r})",
         f"from {conf} import *  # noqa: F403",
         *(f"{name} = {value!r}" for name, value in overrides.items()),
     ]

@@ -280,8 +280,6 @@ def test_a_build_that_empties_the_output_folder_leaves_no_manifest(base, tmp_pat
 # tests/test_interrupted.py.
 PAGE_WRAPPER = """
 import sys, time
-sys.path.insert(0, {repo!r})
-sys.path.insert(0, {plugins!r})
 from archive_writer import archive_writer
 marker, calls = sys.argv[1], []
 real_exit = archive_writer.AtomicFile.__exit__
@@ -306,7 +304,7 @@ def test_a_build_killed_part_way_leaves_nothing_wrong_for_the_next(base, tmp_pat
     original = settings.read_text(encoding="utf-8")
     settings.write_text(original + f"THEME = {str(theme)!r}\nPAGEFIND_INDEX = "
                         "{'enabled': False}\n", encoding="utf-8")
-    code = PAGE_WRAPPER.format(repo=str(REPO), plugins=str(REPO / "plugins"))
+    code = PAGE_WRAPPER
     run_until_paused(code, ["--settings", "testconf.py"], tmp_path / "paused", workdir)
     output = workdir / "output"
     changed = [p for p in output.rglob("*.html") if b"All days" in p.read_bytes()]

@@ -38,7 +38,6 @@ GZIPPED = bool(runpy.run_path(str(REPO / "pelicanconf.py")).get("GZIP_CACHE", Tr
 # Nth listing is written, not yet renamed into place, when the test kills the process.
 IMPORT_WRAPPER = """
 import os, sys, time
-sys.path.insert(0, {repo!r})
 marker, pause_at = sys.argv[1], int(sys.argv[2])
 real_fsync, calls = os.fsync, []
 def fsync(fd):
@@ -55,7 +54,6 @@ sys.exit(main(sys.argv[3:]))
 # Runs Pelican with its cache pickling paused half-way through the first cache file written.
 BUILD_WRAPPER = """
 import pickle, sys, time
-sys.path.insert(0, {repo!r})
 import pelican.cache
 marker = sys.argv[1]
 def half_dump(obj, handle, *args, **kwargs):
@@ -72,8 +70,6 @@ main(sys.argv[2:])
 # Runs Pelican with page writing paused half-way through the tenth page.
 PAGE_WRAPPER = """
 import sys, time
-sys.path.insert(0, {repo!r})
-sys.path.insert(0, {plugins!r})
 from archive_writer import archive_writer
 marker, calls = sys.argv[1], []
 real_write = archive_writer.AtomicFile.write
@@ -132,7 +128,7 @@ def test_a_killed_import_leaves_valid_listings_and_a_rerun_recovers(tmp_path):
     assert main(import_args(listings, inputs[0])) == 0  # the archive before the batch
     before = snapshot(listings)
 
-    code = IMPORT_WRAPPER.format(repo=str(REPO))
+    code = IMPORT_WRAPPER
     run_until_paused(code, ["2", *import_args(listings, *inputs)], tmp_path / "paused",
                      tmp_path)
 
@@ -201,7 +197,7 @@ def test_a_corrupted_cache_is_rebuilt_with_a_warning(clean_build, tmp_path, corr
 def test_a_build_killed_while_saving_its_cache_recovers(clean_build, tmp_path):
     workdir = copy_build(clean_build, tmp_path / "build")
     shutil.rmtree(workdir / "cache")
-    code = BUILD_WRAPPER.format(repo=str(REPO))
+    code = BUILD_WRAPPER
     run_until_paused(code, ["--settings", "testconf.py"], tmp_path / "paused", workdir)
     damaged = [p for p in (workdir / "cache").iterdir()
                if cache_problem(p, gzipped=GZIPPED) is not None]
@@ -216,7 +212,7 @@ def test_a_build_killed_while_saving_its_cache_recovers(clean_build, tmp_path):
 
 def test_a_build_killed_while_writing_a_page_leaves_no_half_page(clean_build, tmp_path):
     workdir = copy_build(clean_build, tmp_path / "build")
-    code = PAGE_WRAPPER.format(repo=str(REPO), plugins=str(REPO / "plugins"))
+    code = PAGE_WRAPPER
     run_until_paused(code, ["--settings", "testconf.py"], tmp_path / "paused", workdir)
     output = workdir / "output"
     pages = sorted(output.rglob("*.html"))
