@@ -56,8 +56,9 @@ from types import TracebackType
 from typing import Any
 
 from pelican import signals
-from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.utils import sanitised_join
 from pelican.writers import Writer
+from pelican_compat import HookedWriter, overridden_files, send_content_written, written_files
 
 from . import fingerprint
 
@@ -369,7 +370,7 @@ def _build_for(settings: Mapping[str, Any], output_path: str) -> Build | None:
     return build
 
 
-class AtomicWriter(Writer):
+class AtomicWriter(HookedWriter):
     """Pelican's writer: temp file + rename, and no render for a page that did not change."""
 
     def __init__(self, output_path: str, settings: Mapping[str, Any] | None = None) -> None:
@@ -389,13 +390,13 @@ class AtomicWriter(Writer):
 
     # --- writing ----------------------------------------------------------------------------
 
-    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
-        if filename in self._written_files or filename in self._overridden_files:
+    def open_output(self, filename: str, encoding: str, override: bool = False) -> Any:
+        if filename in written_files(self) or filename in overridden_files(self):
             # Pelican's rules for a second write (refuse, skip or overwrite) apply unchanged.
-            return super()._open_w(filename, encoding, override)
+            return super().open_output(filename, encoding, override)
         if override:
-            self._overridden_files.add(filename)
-        self._written_files.add(filename)
+            overridden_files(self).add(filename)
+        written_files(self).add(filename)
         temp_dir = os.path.join(self.build.output, TEMP_DIR) if self.build else None
         return AtomicFile(filename, encoding, temp_dir=temp_dir, on_commit=self._committed)
 
@@ -435,8 +436,8 @@ class AtomicWriter(Writer):
             key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
         path = sanitised_join(self.output_path, name)
         if (pages and template_name in self.settings["PAGINATED_TEMPLATES"]) \
-                or override_output or path in self._written_files \
-                or path in self._overridden_files:
+                or override_output or path in written_files(self) \
+                or path in overridden_files(self):
             # Pelican's pagination and overwrite rules: always rendered, never skipped.
             return super().write_file(name, template, context, relative_urls, paginated,
                                       template_name, override_output, url, **kwargs)
@@ -447,17 +448,10 @@ class AtomicWriter(Writer):
             self._digests[path] = digest
             return super().write_file(name, template, context, relative_urls, paginated,
                                       template_name, override_output, url, **kwargs)
-        self._written_files.add(path)
+        written_files(self).add(path)
         self.build.pages[relative] = record
         self.build.skipped += 1
-        if signals.content_written.receivers:
-            local = context.copy()
-            local["localsiteurl"] = local.get("localsiteurl", None)
-            if relative_urls:
-                local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
-            local["output_file"] = name
-            local.update(kwargs)
-            signals.content_written.send(path, context=local)
+        send_content_written(path, name, context, relative_urls, kwargs)
         return None
 
     # --- paper pages on every CPU -----------------------------------------------------------
@@ -542,7 +536,7 @@ class AtomicWriter(Writer):
                result: Mapping[str, Any] | None) -> None:
         """Take over a child's pages: Pelican's record of written files, the manifest's."""
         for arguments, _kwargs in share:
-            self._written_files.add(sanitised_join(self.output_path, arguments[0]))
+            written_files(self).add(sanitised_join(self.output_path, arguments[0]))
         if self.build is None or result is None:
             return
         for name, record in result["pages"].items():
