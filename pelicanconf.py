@@ -37,7 +37,7 @@ DELETE_OUTPUT_DIRECTORY = False
 THEME = os.path.join(_ROOT, "theme")  # our own theme
 THEME_STATIC_DIR = "theme"  # theme/static/ is copied to output/theme/
 PLUGIN_PATHS = [os.path.join(_ROOT, "plugins")]  # our plugins
-PLUGINS = [  # archive_pages first: it sets article.paper for the others
+PLUGINS = [  # the end-of-build steps run in build_steps.ORDER, whatever the order here
     "archive_pages",
     "archive_cache",  # an unreadable content cache (a killed build) is dropped, not a crash
     "archive_writer",  # every page written to a temp file and renamed: never half a page

@@ -16,7 +16,7 @@ was rendered from, its size, its mtime (ns) and a hash of its bytes. A page whos
 matches, and whose file still has the recorded size and mtime (or, when only the mtime moved,
 as after a cache restore, the recorded bytes), is not rendered again: the writer still counts
 it as written and sends `content_written`. Then, on `finalized` (before the sitemap and search
-plugins, which come later in PLUGINS), files the previous manifest lists that this build did
+steps: `build_steps`), files the previous manifest lists that this build did
 not produce are deleted, and the new manifest is saved atomically. Nothing else in output/ is
 ever deleted, except on a build without a usable manifest (first build, `--ignore-cache`,
 another output folder, a damaged manifest): that one starts from an empty output folder, as
@@ -55,6 +55,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from build_steps import add_final_step
 from pelican import signals
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
@@ -601,8 +602,7 @@ def prepare(pelican: Any) -> None:
 
 
 def flush_papers(_generator: Any, writer: Any) -> None:
-    """`article_writer_finalized`: every paper page is written before anything that reads
-    them (the search index starts on this signal, after this receiver)."""
+    """`article_writer_finalized`: every paper page is written before the other pages."""
     if isinstance(writer, AtomicWriter):
         writer.flush()
 
@@ -621,8 +621,8 @@ def register() -> None:
     # `get_writer` is how Pelican lets a plugin supply the writer every generator uses.
     signals.get_writer.connect(get_writer)
     signals.initialized.connect(prepare)
-    # Before pagefind_index's receiver of the same signal (PLUGINS order).
+    # Every paper page is written once the articles are, before the other pages.
     signals.article_writer_finalized.connect(flush_papers)
-    # Connected before archive_seo's and pagefind_index's (PLUGINS order), so the sitemap and
-    # the search index never see a stale page.
-    signals.finalized.connect(finish)
+    # First of the end-of-build steps, so the sitemap and the search index never see a stale
+    # page (build_steps.ORDER).
+    add_final_step("page clean-up", finish)
