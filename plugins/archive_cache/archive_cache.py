@@ -27,13 +27,14 @@ import logging
 import os
 import pickle
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pelican import signals
 from pelican_compat import cache_entries, cache_path, caching_enabled, open_cache_file
+
+from paperarchive import atomic
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +80,7 @@ def _record_verified(cache: Path, name: str, stamp: list[int] | None) -> None:
         verified[name] = stamp
     target = cache / VERIFIED
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".verified.", suffix=".tmp", dir=target.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(verified, handle, sort_keys=True)
-    os.replace(temp, target)
+    atomic.write_text(target, json.dumps(verified, sort_keys=True))
 
 
 def remove_unreadable_caches(settings: Mapping[str, Any]) -> list[Path]:
@@ -126,15 +124,10 @@ def save_atomic(cacher: Any) -> bool:
     """Write a Pelican FileDataCacher's data via a temp file; True when written."""
     path = Path(cache_path(cacher))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
     try:
-        with open_cache_file(cacher, temp, "wb") as handle:
+        with atomic.replacing(path) as temp, open_cache_file(cacher, temp, "wb") as handle:
             pickle.dump(cache_entries(cacher), handle)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
     except (OSError, pickle.PicklingError, TypeError) as err:
-        Path(temp).unlink(missing_ok=True)
         log.warning("archive_cache: could not save %s: %s", path, err)
         return False
     _record_verified(path.parent, path.name, _stamp(path))

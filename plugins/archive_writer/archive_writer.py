@@ -46,10 +46,10 @@ import logging
 import os
 import shutil
 import signal
-import tempfile
 import traceback
 import weakref
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -61,11 +61,12 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 from pelican_compat import HookedWriter, overridden_files, send_content_written, written_files
 
+from paperarchive import atomic
+
 from . import fingerprint
 
 log = logging.getLogger(__name__)
 
-FILE_MODE = 0o644  # what a plain open() gives under the usual umask, as write_atomic does
 TEMP_DIR = ".writing"  # under the output folder; emptied at the start of each build
 MANIFEST = Path("archive_writer") / "manifest.json"  # under CACHE_PATH
 MANIFEST_FORMAT = 1
@@ -116,9 +117,9 @@ class AtomicFile:
         self.on_commit = on_commit
         directory = temp_dir or os.path.dirname(path) or "."
         os.makedirs(directory, exist_ok=True)
-        fd, self.temp_path = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.",
-                                              suffix=".tmp", dir=directory)
-        self.handle = os.fdopen(fd, "w", encoding=encoding)
+        self._replacing = ExitStack()
+        self.temp_path = self._replacing.enter_context(atomic.replacing(path, temp_dir=directory))
+        self.handle = open(self.temp_path, "w", encoding=encoding)  # noqa: SIM115 - closed on exit
         self.hasher = hashlib.blake2b(digest_size=16)
 
     def write(self, text: str) -> int:
@@ -132,10 +133,9 @@ class AtomicFile:
                  traceback: TracebackType | None) -> None:
         self.handle.close()
         if kind is not None:
-            Path(self.temp_path).unlink(missing_ok=True)
+            self._replacing.__exit__(kind, error, traceback)  # removes the temp file
             return
-        os.chmod(self.temp_path, FILE_MODE)
-        os.replace(self.temp_path, self.path)
+        self._replacing.close()  # renames the temp file over the page
         if self.on_commit is not None:
             self.on_commit(self.path, self.hasher.hexdigest())
 
@@ -211,14 +211,7 @@ def save_manifest(settings: Mapping[str, Any], manifest: Manifest) -> None:
             "pages": {name: record.to_json() for name, record in sorted(manifest.pages.items())},
             "static": sorted(manifest.static), "parts": manifest.parts,
             "last_build": manifest.counts}
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, separators=(",", ":"))
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    atomic.write_text(path, json.dumps(data, separators=(",", ":")))
 
 
 def code_roots(settings: Mapping[str, Any]) -> list[Path]:
