@@ -11,20 +11,17 @@ reported as a warning (plugins/archive_cache), and a rerun gives what an uninter
 from __future__ import annotations
 
 import gzip
-import os
 import pickle
 import runpy
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from archive_cache.archive_cache import cache_problem, remove_unreadable_caches
 from hostile_archive import write_archive
-from site_helpers import REPO, build_site
+from site_helpers import REPO, build_site, run_until_paused
 
 from paperarchive import listing_io
 
@@ -85,28 +82,6 @@ archive_writer.AtomicFile.write = half_write
 from pelican import main
 main(sys.argv[2:])
 """
-
-
-def run_until_paused(code: str, args: list[str], marker: Path, cwd: Path) -> None:
-    """Start `code` in a child Python, wait for it to reach its pause, then SIGKILL it."""
-    process = subprocess.Popen([sys.executable, "-c", code, str(marker), *args], cwd=cwd,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while not marker.exists():
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"the child exited ({process.returncode}) before its pause:\n"
-                            f"{output}")
-            if time.monotonic() > deadline:
-                pytest.fail("the child never reached its pause")
-            time.sleep(0.02)
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.wait()
-        if process.stdout:
-            process.stdout.close()
-    assert process.returncode == -signal.SIGKILL
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
