@@ -25,15 +25,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 from hypothesis import HealthCheck, settings
-from site_helpers import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
-    FIXTURE_ARCHIVE,
-    FIXTURE_SETTINGS,
-    build_site,
-    parse_page,
-    serve,
-)
+from site_helpers import FIXTURE_ARCHIVE, FIXTURE_SETTINGS, build_site, parse_page
+
+from paperarchive.preview import CHROMIUM, CHROMIUM_FLAGS, serve
 
 _HYPOTHESIS = {"derandomize": True, "database": None, "deadline": None,
                "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much]}
@@ -110,13 +104,14 @@ def site_page(built_site: Path) -> Callable[[str], lxml.html.HtmlElement]:
 
 @pytest.fixture(scope="session")
 def chromium() -> Path:
-    if not CHROMIUM.exists():
+    chromium = Path(CHROMIUM)
+    if not chromium.exists():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run installs it (apt-get install -y "
                         "chromium) before make test")
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium); "
                     "CI always runs these tests")
-    return CHROMIUM
+    return chromium
 
 
 @pytest.fixture(scope="session")

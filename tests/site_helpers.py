@@ -8,18 +8,13 @@ another. Everything is written under the given work directory, never the reposit
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -100,11 +95,6 @@ def parse_page(output: Path, url: str) -> lxml.html.HtmlElement:
     return lxml.html.fromstring(path.read_bytes(), base_url=f"http://site.test/{url}")
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 
 LOG_RE = re.compile(r"archive_writer: (\d+) pages rendered, (\d+) unchanged and skipped, "
@@ -164,23 +154,3 @@ def run_until_paused(code: str, args: list[str], marker: Path, cwd: Path) -> Non
         if process.stdout:
             process.stdout.close()
     assert process.returncode == -signal.SIGKILL
-
-
-@contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """`folder` served over http on a free port of 127.0.0.1; yields the site's URL."""
-
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

@@ -13,7 +13,9 @@ from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import pytest
 import yaml
-from site_helpers import build_site, serve
+from site_helpers import build_site
+
+from paperarchive.preview import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
