@@ -83,10 +83,11 @@ test: $(VENV)/.test-installed node_modules/.installed ## Run ruff and the whole 
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-# Tests are marked `slow` (builds a site) and `browser` (drives Chromium) by tests/conftest.py.
+# Tests are marked `slow` (builds a site) and `browser` (drives Chromium) by tests/conftest.py;
+# property tests try 10 examples each here (40 in `make test`, 150 in CI).
 test-fast: $(VENV)/.test-installed node_modules/.installed ## Ruff and the tests that build no site and open no browser
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -m "not slow and not browser"
+	HYPOTHESIS_PROFILE=fast $(BIN)/python -m pytest -m "not slow and not browser"
 
 # Not part of `make test`: minutes on 2 cores at the default sizes. Results in bench-out/report.md.
 BENCH_SIZES ?= 1000,10000,40000

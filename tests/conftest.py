@@ -9,8 +9,9 @@
 - `--update-golden`: rewrite golden files instead of comparing (`make golden`).
 
 Hypothesis runs derandomized (the same examples on every run, no example database), so a
-failure reproduces and the suite's time is bounded: profile `dev` (the default) and `ci`
-(more examples; used when `CI` is set, as on GitHub Actions, or with `HYPOTHESIS_PROFILE=ci`).
+failure reproduces and the suite's time is bounded: profile `dev` (the default), `ci` (more
+examples; used when `CI` is set, as on GitHub Actions, or with `HYPOTHESIS_PROFILE=ci`) and
+`fast` (fewer; `make test-fast`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from paperarchive.preview import CHROMIUM, CHROMIUM_FLAGS, serve
 
 _HYPOTHESIS = {"derandomize": True, "database": None, "deadline": None,
                "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much]}
+settings.register_profile("fast", max_examples=10, **_HYPOTHESIS)  # make test-fast
 settings.register_profile("dev", max_examples=40, **_HYPOTHESIS)
 settings.register_profile("ci", max_examples=150, **_HYPOTHESIS)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
