@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# The project itself, editable: paperarchive, the plugins and the settings import by name.
+INSTALL_SELF := $(PIP_INSTALL) --no-deps --no-build-isolation --editable .
 
 LISTINGS ?= content/listings
 PAPERS ?= content/papers
@@ -22,13 +24,15 @@ help: ## Show this help
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Stamps re-run the install whenever a requirements file changes.
-$(VENV)/.site-installed: requirements/site.in requirements/constraints.txt | $(BIN)/python
+# Stamps re-run the install whenever a requirements file or pyproject.toml changes.
+$(VENV)/.site-installed: requirements/site.in requirements/constraints.txt pyproject.toml | $(BIN)/python
 	$(PIP_INSTALL) -r requirements/site.in -c requirements/constraints.txt
+	$(INSTALL_SELF)
 	touch $@
 
-$(VENV)/.test-installed: requirements/test.in requirements/site.in requirements/constraints.txt | $(BIN)/python
+$(VENV)/.test-installed: requirements/test.in requirements/site.in requirements/constraints.txt pyproject.toml | $(BIN)/python
 	$(PIP_INSTALL) -r requirements/test.in -c requirements/constraints.txt
+	$(INSTALL_SELF)
 	touch $@
 
 venv: $(VENV)/.site-installed ## Create the virtualenv with the site's pinned dependencies
@@ -54,11 +58,13 @@ locked-render:
 	$(BIN)/python scripts/archive.py render --listings $(LISTINGS) --papers $(PAPERS) \
 		--topic-cache cache/render/topics.json
 
+# `python -m pelican` puts this folder first on the import path, so publishconf.py's
+# `from pelicanconf import *` reads the pelicanconf.py beside it, in any copy of the repository.
 locked-html: locked-render
-	$(BIN)/pelican --settings $(CONF) --output $(OUTPUT)
+	$(BIN)/python -m pelican --settings $(CONF) --output $(OUTPUT)
 
 locked-publish: locked-render
-	$(BIN)/pelican --settings $(PUBLISHCONF) --output $(OUTPUT)
+	$(BIN)/python -m pelican --settings $(PUBLISHCONF) --output $(OUTPUT)
 
 # Before rendering anything: a missing or non-http(s) SITEURL gets one clear line, not a traceback.
 check-siteurl: $(VENV)/.site-installed
@@ -76,6 +82,12 @@ node_modules/.installed: package.json package-lock.json
 test: $(VENV)/.test-installed node_modules/.installed ## Run ruff and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Tests are marked `slow` (builds a site) and `browser` (drives Chromium) by tests/conftest.py;
+# property tests try 10 examples each here (40 in `make test`, 150 in CI).
+test-fast: $(VENV)/.test-installed node_modules/.installed ## Ruff and the tests that build no site and open no browser
+	$(BIN)/ruff check .
+	HYPOTHESIS_PROFILE=fast $(BIN)/python -m pytest -m "not slow and not browser"
 
 # Not part of `make test`: minutes on 2 cores at the default sizes. Results in bench-out/report.md.
 BENCH_SIZES ?= 1000,10000,40000
@@ -100,4 +112,4 @@ clean: ## Remove build products (output/, cache/, content/papers/): the next bui
 distclean: clean ## Also remove the virtualenv
 	rm -rf $(VENV)
 
-.PHONY: help venv render html publish locked-render locked-html locked-publish check-siteurl serve test bench golden clean distclean screenshots lighthouse
+.PHONY: help venv render html publish locked-render locked-html locked-publish check-siteurl serve test test-fast bench golden clean distclean screenshots lighthouse

@@ -5,18 +5,14 @@ module-level functions only), or Pelican's content cache breaks.
 """
 
 import os
-import sys
+
+from paperarchive.bibtex import bibtex_entry
+from paperarchive.links import href
+from paperarchive.mathtext import math_to_html, math_to_text
+from paperarchive.structured_data import scholarly_article, short_description
+from paperarchive.templating import CompactJson, DedentTemplates
 
 _ROOT = os.path.dirname(os.path.abspath(__file__))
-# The plugins import `paperarchive` (the listing model), which lives next to this file.
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from paperarchive.bibtex import bibtex_entry  # noqa: E402
-from paperarchive.links import href  # noqa: E402
-from paperarchive.mathtext import math_to_html, math_to_text  # noqa: E402
-from paperarchive.structured_data import scholarly_article, short_description  # noqa: E402
-from paperarchive.templating import CompactJson, DedentTemplates  # noqa: E402
 
 # --- The site ---
 SITENAME = "Daily Papers Archive"  # shown in the header and page titles
@@ -41,7 +37,7 @@ DELETE_OUTPUT_DIRECTORY = False
 THEME = os.path.join(_ROOT, "theme")  # our own theme
 THEME_STATIC_DIR = "theme"  # theme/static/ is copied to output/theme/
 PLUGIN_PATHS = [os.path.join(_ROOT, "plugins")]  # our plugins
-PLUGINS = [  # archive_pages first: it sets article.paper for the others
+PLUGINS = [  # the end-of-build steps run in build_steps.ORDER, whatever the order here
     "archive_pages",
     "archive_cache",  # an unreadable content cache (a killed build) is dropped, not a crash
     "archive_writer",  # every page written to a temp file and renamed: never half a page
@@ -92,7 +88,7 @@ WITH_FUTURE_DATES = True  # a listing day is never a draft, whatever today's dat
 # what search matches, as a pasted title holds it.
 _search_exclude = ["dt", "h2", "time", "dd[data-pagefind-meta]", ".paper-links", ".cite",
                    ".related", "semantics > mrow"]
-PAGEFIND_INDEX = {  # README "Search"; only paper pages (data-pagefind-body) are indexed
+PAGEFIND_INDEX = {  # docs/search.md; only paper pages (data-pagefind-body) are indexed
     "enabled": True,  # False skips indexing, e.g. for quick local rebuilds
     "bundle_dir": "pagefind",  # output/pagefind/, loaded by theme/static/js/search.js
     "glob": "papers/**/*.html",  # only paper pages carry data-pagefind-body: read only them
@@ -101,7 +97,7 @@ PAGEFIND_INDEX = {  # README "Search"; only paper pages (data-pagefind-body) are
 }
 
 # --- Feeds: the archive_feeds plugin owns them, Pelican writes none ---
-ARCHIVE_FEEDS = {  # README "Feeds"; absolute URLs from SITEURL (publishconf.py)
+ARCHIVE_FEEDS = {  # docs/feeds.md; absolute URLs from SITEURL (publishconf.py)
     # latest papers, daily and weekly digests, one per topic, one per organisation
     "feeds": ["papers", "daily", "weekly", "topics", "orgs"],
     "count": 100,  # papers in feeds/papers.*

@@ -23,8 +23,6 @@ resolves the same on the hosted site. Absolute, from the address, is only what m
 import os
 import sys
 
-sys.path.append(os.path.dirname(os.path.abspath(__file__)))
-
 from paperarchive.model import safe_url
 from pelicanconf import *  # noqa: F403
 

@@ -28,6 +28,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
+from paperarchive import ordering
 from paperarchive.model import (
     SLUG_NAME_RE,
     SLUG_RE,
@@ -205,13 +206,13 @@ def iso_week(day: dt.date) -> tuple[int, int]:
 
 def newest_first(papers: Iterable[FeedPaper]) -> list[FeedPaper]:
     """Newest listing day first, then most upvotes, then id: a total, stable order."""
-    return sorted(papers, key=lambda p: (-p.listing_day.toordinal(), -(p.paper.upvotes or 0),
-                                         p.paper.id))
+    return sorted(papers, key=lambda p: ordering.newest_first(p.listing_day, p.paper.upvotes,
+                                                              p.paper.id))
 
 
 def by_upvotes(papers: Iterable[FeedPaper]) -> list[FeedPaper]:
     """Papers as a day page shows them: most upvotes first, then id."""
-    return sorted(papers, key=lambda p: (-(p.paper.upvotes or 0), p.paper.id))
+    return sorted(papers, key=lambda p: ordering.popularity(p.paper.upvotes, p.paper.id))
 
 
 # --- What each feed is -----------------------------------------------------------------------

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from paperarchive import listing_io, model
+from paperarchive import atomic, listing_io, model
 from paperarchive.model import Listing
 
 log = logging.getLogger(__name__)
@@ -173,9 +173,7 @@ class ListingIndex:
             if name in present or listing is None:
                 continue
             data = pickle.dumps((CODE_FINGERPRINT, listing), protocol=pickle.HIGHEST_PROTOCOL)
-            tmp = folder / f".{name}.{os.getpid()}.tmp"
-            tmp.write_bytes(data)
-            os.replace(tmp, folder / name)
+            atomic.write_bytes(folder / name, data, per_process=True)
 
     def record(self, path: Path, text: str, listing: Listing) -> None:
         """`path` now holds `text`, the dump of the valid `listing` (written by an import)."""

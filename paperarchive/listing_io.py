@@ -11,13 +11,13 @@ import datetime as dt
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import yaml
 
+from paperarchive import atomic
 from paperarchive.model import Listing, ListingError, Problems
 
 log = logging.getLogger(__name__)
@@ -220,18 +220,7 @@ def write_atomic(path: Path, text: str, *, durable: bool = True) -> bool:
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    atomic.write_bytes(path, data, durable=durable)
     return True
 
 

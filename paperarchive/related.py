@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from paperarchive import ordering
+
 DEFAULT_LIMIT = 3  # per list: a few papers to read next; the day and topic pages list the rest
 
 
@@ -44,7 +46,7 @@ class Related:
 
 
 def _popularity(entry: Entry) -> tuple[int, str]:
-    return (-entry.upvotes, entry.id)
+    return ordering.popularity(entry.upvotes, entry.id)
 
 
 def related_papers(entries: Iterable[Entry], limit: int = DEFAULT_LIMIT) -> dict[str, Related]:

@@ -30,7 +30,6 @@ HTML to Pelican and the theme.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import html
@@ -43,6 +42,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from paperarchive import atomic
 from paperarchive import listing_io as _listing_io
 from paperarchive import model as _model
 from paperarchive import taxonomy as _taxonomy
@@ -301,18 +301,7 @@ def _write_article(path: str, data: bytes) -> os.stat_result | None:
                 return None
     except FileNotFoundError:
         pass
-    folder, name = os.path.split(path)
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(fd, 0o644)
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    atomic.write_bytes(path, data, per_process=True)
     return os.stat(path)
 
 

@@ -49,17 +49,16 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from paperarchive.model import Listing, Paper  # noqa: E402
-from paperarchive.synthetic import (  # noqa: E402
+from paperarchive.model import Listing, Paper
+from paperarchive.synthetic import (
     DEFAULT_PAPERS_PER_DAY,
     SyntheticSpec,
     default_vocabulary,
     generate_listings,
 )
-from pelicanconf import PAGEFIND_INDEX  # noqa: E402
+from pelicanconf import PAGEFIND_INDEX
+
+REPO = Path(__file__).resolve().parent.parent
 
 PYTHON = sys.executable
 DEFAULT_SIZES = (1_000, 10_000, 40_000)
@@ -243,7 +242,7 @@ def pages_artifact_size(path: Path) -> int:
 
 
 def write_settings(work: Path, base: str, overrides: dict) -> Path:
-    lines = ["import os, sys", f"sys.path.insert(0, {str(REPO)!r})",
+    lines = ["import os",
              f"os.environ['SITEURL'] = {SITE_URL!r}  # read by publishconf.py",
              f"from {base} import *  # noqa: F403",
              *(f"{name} = {value!r}" for name, value in overrides.items()),

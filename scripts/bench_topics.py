@@ -11,9 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from paperarchive.synthetic import DEFAULT_TAXONOMY, SyntheticSpec, generate_listings
 from paperarchive.taxonomy import load_taxonomy, topics_for

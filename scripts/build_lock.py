@@ -2,9 +2,6 @@
 """Run a build command holding this folder's build lock: `build_lock.py -- make _html`."""
 
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from paperarchive.build_lock import main
 

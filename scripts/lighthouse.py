@@ -17,9 +17,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screenshots import pick_pages
 
-from screenshots import CHROMIUM, CHROMIUM_FLAGS, pick_pages, serve
+from paperarchive.preview import CHROMIUM, CHROMIUM_FLAGS, serve
 
 REPO = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"

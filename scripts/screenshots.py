@@ -9,44 +9,17 @@ phone (375 px) widths, and writes full-page PNGs to `screenshots/` (git-ignored)
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import re
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+from paperarchive.preview import CHROMIUM, CHROMIUM_FLAGS, serve
+
 WIDTHS = {"desktop": 1280, "phone": 375}
 THEMES = ("light", "dark")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serve(directory: Path, port: int = 0) -> Iterator[str]:
-    """Serve `directory` on 127.0.0.1 (`port`, or a free one); yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def pick_pages(output: Path) -> dict[str, str]:

@@ -25,8 +25,6 @@ Chromium; the sites are served on 127.0.0.1 only. Not part of `make test`.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import os
 import random
@@ -35,29 +33,22 @@ import shutil
 import string
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_plus
 
+from bench import PYTHON, run_measured, synthetic_days, tree_size, write_api_days
+from pagefind_index.pagefind_index import find_executable
+from pagefind_index.pages import search_word
+
+from paperarchive import preview
+from paperarchive.listing_io import load_archive
+from paperarchive.mathtext import math_to_text
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "scripts"))
-sys.path.insert(0, str(REPO / "plugins"))
 
-from bench import PYTHON, run_measured, synthetic_days, tree_size, write_api_days  # noqa: E402
-from pagefind_index.pagefind_index import find_executable  # noqa: E402
-from pagefind_index.pages import search_word  # noqa: E402
-
-from paperarchive.listing_io import load_archive  # noqa: E402
-from paperarchive.mathtext import math_to_text  # noqa: E402
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
 SETTLED = """() => {
   const status = document.querySelector('[data-search-status]');
   const list = document.querySelector('[data-search-results]');
@@ -87,7 +78,6 @@ def build_site(work: Path, api: Path, log: Path) -> Path:
                   content / "papers"], log)
     settings = work / "searchconf.py"
     settings.write_text("\n".join([
-        "import sys", f"sys.path.insert(0, {str(REPO)!r})",
         "from pelicanconf import *  # noqa: F403",
         f"PATH = {str(content)!r}", f"OUTPUT_PATH = {str(output)!r}",
         f"CACHE_PATH = {str(work / 'cache')!r}",
@@ -123,23 +113,14 @@ def serve(site: Path, bundle: Path) -> Iterator[str]:
     """`site` on 127.0.0.1, its /pagefind/ answered from `bundle`; yields the base URL."""
     site_root, bundle_root = str(site), str(bundle)
 
-    class Handler(http.server.SimpleHTTPRequestHandler):
+    class Handler(preview.QuietHandler):
         def translate_path(self, path: str) -> str:
             if path.startswith("/pagefind/"):
                 return os.path.join(bundle_root, path.split("?")[0][len("/pagefind/"):])
             return super().translate_path(path)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(Handler, directory=site_root))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with preview.serve(site_root, handler=Handler) as url:
+        yield url
 
 
 def cold_query(url: str, word: str) -> tuple[int, int]:
@@ -154,7 +135,7 @@ def cold_query(url: str, word: str) -> tuple[int, int]:
 
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
         context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+            profile, executable_path=preview.CHROMIUM, args=preview.CHROMIUM_FLAGS, headless=True)
         page = context.new_page()
         page.on("requestfinished", finished)
         page.goto(f"{url}/search/?q={quote_plus(word)}")
@@ -210,7 +191,8 @@ def first_ids_ours(url: str, queries: Sequence[Query]) -> list[str | None]:
 
     firsts: list[str | None] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=preview.CHROMIUM,
+                                             args=preview.CHROMIUM_FLAGS)
         page = browser.new_page()
         for query in queries:
             page.goto(f"{url}/search/?q={quote_plus(query.text)}")
@@ -239,7 +221,8 @@ def first_ids_plain(url: str, queries: Sequence[Query]) -> list[str | None]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=preview.CHROMIUM,
+                                             args=preview.CHROMIUM_FLAGS)
         page = browser.new_page()
         page.goto(f"{url}/404.html")
         urls = page.evaluate(PLAIN, [query.text for query in queries])

@@ -12,13 +12,9 @@ import logging
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "plugins"))
+from pagefind_index.pagefind_index import IndexOptions, PagefindIndexError, build_index
 
-from pagefind_index.pagefind_index import IndexOptions, PagefindIndexError, build_index  # noqa: E402
-
-from pelicanconf import PAGEFIND_INDEX  # noqa: E402
+from pelicanconf import PAGEFIND_INDEX
 
 
 def main(argv: list[str] | None = None) -> int:

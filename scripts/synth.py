@@ -11,8 +11,6 @@ import logging
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from paperarchive.synthetic import (
     DEFAULT_PAPERS_PER_DAY,
     DEFAULT_START,

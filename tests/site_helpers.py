@@ -1,18 +1,25 @@
-"""Build a site from a listings folder into a temporary directory, and read its pages.
+"""What more than one test module uses: building a site into a temporary folder and reading
+its pages, comparing two builds, killing a child process at a pause, serving a folder over
+http, and where Chromium is.
 
-Used by the session fixtures in `conftest.py`; other test modules import `parse_page` and
-`page_path` from here. Everything is written under the given work directory, never the
-repository.
+Test modules import helpers from here (and fixtures only from `conftest.py`), never from one
+another. Everything is written under the given work directory, never the repository.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import lxml.html
+import pytest
 
 from paperarchive.listing_io import load_archive
 from paperarchive.render import render_archive
@@ -59,8 +66,6 @@ def build_site(
         **(settings or {}),
     }
     lines = [
-        "import sys",
-        f"sys.path.insert(0, {str(REPO)!r})",
         f"from {conf} import *  # noqa: F403",
         *(f"{name} = {value!r}" for name, value in overrides.items()),
     ]
@@ -88,3 +93,64 @@ def parse_page(output: Path, url: str) -> lxml.html.HtmlElement:
     """The parsed HTML of the page at `url`."""
     path = page_path(output, url)
     return lxml.html.fromstring(path.read_bytes(), base_url=f"http://site.test/{url}")
+
+
+
+
+LOG_RE = re.compile(r"archive_writer: (\d+) pages rendered, (\d+) unchanged and skipped, "
+                    r"(\d+) stale files removed")
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes()
+            for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def counts(workdir: Path) -> tuple[int, int, int]:
+    """(rendered, skipped, removed) from the last build's log line."""
+    found = LOG_RE.findall((workdir / "pelican.log").read_text(encoding="utf-8"))
+    assert len(found) == 1, (workdir / "pelican.log").read_text(encoding="utf-8")
+    return tuple(int(n) for n in found[0])
+
+
+def assert_same_site(rebuilt: Path, clean: Path) -> None:
+    rebuilt_tree, clean_tree = tree(rebuilt), tree(clean)
+    assert sorted(rebuilt_tree) == sorted(clean_tree)
+    assert [name for name in clean_tree if rebuilt_tree[name] != clean_tree[name]] == []
+
+
+def pages_of(output: Path) -> int:
+    return len(list(output.rglob("*.html")))
+
+
+def split_last_day(tmp_path: Path) -> tuple[Path, Path]:
+    """The fixture listings without their last day (`before`) and whole (`after`)."""
+    days = sorted(FIXTURE_ARCHIVE.rglob("*.yaml"))
+    before, after = tmp_path / "before", tmp_path / "after"
+    for path in days:
+        for target in ((before, after) if path != days[-1] else (after,)):
+            (target / path.parent.name).mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target / path.parent.name / path.name)
+    return before, after
+
+
+def run_until_paused(code: str, args: list[str], marker: Path, cwd: Path) -> None:
+    """Start `code` in a child Python, wait for it to reach its pause, then SIGKILL it."""
+    process = subprocess.Popen([sys.executable, "-c", code, str(marker), *args], cwd=cwd,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            if process.poll() is not None:
+                output = process.stdout.read().decode() if process.stdout else ""
+                pytest.fail(f"the child exited ({process.returncode}) before its pause:\n"
+                            f"{output}")
+            if time.monotonic() > deadline:
+                pytest.fail("the child never reached its pause")
+            time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait()
+        if process.stdout:
+            process.stdout.close()
+    assert process.returncode == -signal.SIGKILL

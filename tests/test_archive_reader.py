@@ -119,6 +119,7 @@ def test_other_markdown_goes_to_python_markdown(tmp_path, text):
 def test_remembered_relative_source_paths_equal_pelicans(base, source, monkeypatch):
     from archive_reader import archive_reader
     from pelican.contents import Content
+    from pelican_compat import PELICAN_RELATIVE_SOURCE_PATH
 
     monkeypatch.setattr(Content, "get_relative_source_path",
                         archive_reader._get_relative_source_path)
@@ -126,6 +127,6 @@ def test_remembered_relative_source_paths_equal_pelicans(base, source, monkeypat
     content = Content("", {"title": "t"}, settings=settings, source_path=source or None)
     for _ in range(2):  # the second answer comes from the memo
         assert content.get_relative_source_path(source) == \
-            archive_reader._PELICAN_RELATIVE_SOURCE_PATH(content, source)
+            PELICAN_RELATIVE_SOURCE_PATH(content, source)
     assert content.get_relative_source_path() == \
-        archive_reader._PELICAN_RELATIVE_SOURCE_PATH(content)
+        PELICAN_RELATIVE_SOURCE_PATH(content)

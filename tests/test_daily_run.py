@@ -26,8 +26,8 @@ from paperarchive import listing_io
 REPO = Path(__file__).resolve().parent.parent
 HF = REPO / "tests" / "data" / "hf"
 DAILY = REPO / ".github" / "workflows" / "daily.yml"
-BUILD_INPUTS = ("Makefile", "pelicanconf.py", "publishconf.py", "taxonomy.yaml", "requirements",
-                "scripts", "paperarchive", "plugins", "theme")
+BUILD_INPUTS = ("Makefile", "pyproject.toml", "pelicanconf.py", "publishconf.py", "taxonomy.yaml",
+                "requirements", "scripts", "paperarchive", "plugins", "theme")
 TODAY = dt.datetime.now(dt.UTC).date()
 WINDOW = [TODAY - dt.timedelta(days=n) for n in range(13, -1, -1)]  # --recent 14, oldest first
 

@@ -17,36 +17,28 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from site_helpers import FIXTURE_ARCHIVE, REPO, build_site
-from test_interrupted import run_until_paused
+from site_helpers import (
+    FIXTURE_ARCHIVE,
+    REPO,
+    assert_same_site,
+    build_site,
+    counts,
+    pages_of,
+    run_until_paused,
+    split_last_day,
+)
 
 from paperarchive.listing_io import load_archive, write_listing
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("wide_log")]
 
 NO_SEARCH = {"PAGEFIND_INDEX": {"enabled": False}}
-LOG_RE = re.compile(r"archive_writer: (\d+) pages rendered, (\d+) unchanged and skipped, "
-                    r"(\d+) stale files removed")
-
-
-@pytest.fixture(autouse=True)
-def wide_log(monkeypatch):
-    """Pelican's console log wraps at the terminal width; one line per message is wanted."""
-    monkeypatch.setenv("COLUMNS", "400")
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(root)): path.read_bytes()
-            for path in sorted(root.rglob("*")) if path.is_file()}
-
-
 def indexed_pages(output: Path) -> int:
     entries = [json.loads(path.read_text())
                for path in (output / "pagefind").glob("pagefind-entry.json")]
@@ -54,37 +46,9 @@ def indexed_pages(output: Path) -> int:
                for language in entry["languages"].values())
 
 
-def counts(workdir: Path) -> tuple[int, int, int]:
-    """(rendered, skipped, removed) from the last build's log line."""
-    found = LOG_RE.findall((workdir / "pelican.log").read_text(encoding="utf-8"))
-    assert len(found) == 1, (workdir / "pelican.log").read_text(encoding="utf-8")
-    return tuple(int(n) for n in found[0])
-
-
-def assert_same_site(rebuilt: Path, clean: Path) -> None:
-    rebuilt_tree, clean_tree = tree(rebuilt), tree(clean)
-    assert sorted(rebuilt_tree) == sorted(clean_tree)
-    assert [name for name in clean_tree if rebuilt_tree[name] != clean_tree[name]] == []
-
-
 def copy_listings(target: Path, source: Path = FIXTURE_ARCHIVE) -> Path:
     shutil.copytree(source, target)
     return target
-
-
-def pages_of(output: Path) -> int:
-    return len(list(output.rglob("*.html")))
-
-
-def split_last_day(tmp_path: Path) -> tuple[Path, Path]:
-    """The fixture listings without their last day (`before`) and whole (`after`)."""
-    days = sorted(FIXTURE_ARCHIVE.rglob("*.yaml"))
-    before, after = tmp_path / "before", tmp_path / "after"
-    for path in days:
-        for target in ((before, after) if path != days[-1] else (after,)):
-            (target / path.parent.name).mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, target / path.parent.name / path.name)
-    return before, after
 
 
 def edited_theme(target: Path) -> Path:
@@ -280,8 +244,6 @@ def test_a_build_that_empties_the_output_folder_leaves_no_manifest(base, tmp_pat
 # tests/test_interrupted.py.
 PAGE_WRAPPER = """
 import sys, time
-sys.path.insert(0, {repo!r})
-sys.path.insert(0, {plugins!r})
 from archive_writer import archive_writer
 marker, calls = sys.argv[1], []
 real_exit = archive_writer.AtomicFile.__exit__
@@ -306,7 +268,7 @@ def test_a_build_killed_part_way_leaves_nothing_wrong_for_the_next(base, tmp_pat
     original = settings.read_text(encoding="utf-8")
     settings.write_text(original + f"THEME = {str(theme)!r}\nPAGEFIND_INDEX = "
                         "{'enabled': False}\n", encoding="utf-8")
-    code = PAGE_WRAPPER.format(repo=str(REPO), plugins=str(REPO / "plugins"))
+    code = PAGE_WRAPPER
     run_until_paused(code, ["--settings", "testconf.py"], tmp_path / "paused", workdir)
     output = workdir / "output"
     changed = [p for p in output.rglob("*.html") if b"All days" in p.read_bytes()]

@@ -11,20 +11,17 @@ reported as a warning (plugins/archive_cache), and a rerun gives what an uninter
 from __future__ import annotations
 
 import gzip
-import os
 import pickle
 import runpy
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from archive_cache.archive_cache import cache_problem, remove_unreadable_caches
 from hostile_archive import write_archive
-from site_helpers import REPO, build_site
+from site_helpers import REPO, build_site, run_until_paused
 
 from paperarchive import listing_io
 
@@ -38,7 +35,6 @@ GZIPPED = bool(runpy.run_path(str(REPO / "pelicanconf.py")).get("GZIP_CACHE", Tr
 # Nth listing is written, not yet renamed into place, when the test kills the process.
 IMPORT_WRAPPER = """
 import os, sys, time
-sys.path.insert(0, {repo!r})
 marker, pause_at = sys.argv[1], int(sys.argv[2])
 real_fsync, calls = os.fsync, []
 def fsync(fd):
@@ -55,7 +51,6 @@ sys.exit(main(sys.argv[3:]))
 # Runs Pelican with its cache pickling paused half-way through the first cache file written.
 BUILD_WRAPPER = """
 import pickle, sys, time
-sys.path.insert(0, {repo!r})
 import pelican.cache
 marker = sys.argv[1]
 def half_dump(obj, handle, *args, **kwargs):
@@ -72,8 +67,6 @@ main(sys.argv[2:])
 # Runs Pelican with page writing paused half-way through the tenth page.
 PAGE_WRAPPER = """
 import sys, time
-sys.path.insert(0, {repo!r})
-sys.path.insert(0, {plugins!r})
 from archive_writer import archive_writer
 marker, calls = sys.argv[1], []
 real_write = archive_writer.AtomicFile.write
@@ -89,28 +82,6 @@ archive_writer.AtomicFile.write = half_write
 from pelican import main
 main(sys.argv[2:])
 """
-
-
-def run_until_paused(code: str, args: list[str], marker: Path, cwd: Path) -> None:
-    """Start `code` in a child Python, wait for it to reach its pause, then SIGKILL it."""
-    process = subprocess.Popen([sys.executable, "-c", code, str(marker), *args], cwd=cwd,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while not marker.exists():
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"the child exited ({process.returncode}) before its pause:\n"
-                            f"{output}")
-            if time.monotonic() > deadline:
-                pytest.fail("the child never reached its pause")
-            time.sleep(0.02)
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.wait()
-        if process.stdout:
-            process.stdout.close()
-    assert process.returncode == -signal.SIGKILL
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -132,7 +103,7 @@ def test_a_killed_import_leaves_valid_listings_and_a_rerun_recovers(tmp_path):
     assert main(import_args(listings, inputs[0])) == 0  # the archive before the batch
     before = snapshot(listings)
 
-    code = IMPORT_WRAPPER.format(repo=str(REPO))
+    code = IMPORT_WRAPPER
     run_until_paused(code, ["2", *import_args(listings, *inputs)], tmp_path / "paused",
                      tmp_path)
 
@@ -201,7 +172,7 @@ def test_a_corrupted_cache_is_rebuilt_with_a_warning(clean_build, tmp_path, corr
 def test_a_build_killed_while_saving_its_cache_recovers(clean_build, tmp_path):
     workdir = copy_build(clean_build, tmp_path / "build")
     shutil.rmtree(workdir / "cache")
-    code = BUILD_WRAPPER.format(repo=str(REPO))
+    code = BUILD_WRAPPER
     run_until_paused(code, ["--settings", "testconf.py"], tmp_path / "paused", workdir)
     damaged = [p for p in (workdir / "cache").iterdir()
                if cache_problem(p, gzipped=GZIPPED) is not None]
@@ -216,7 +187,7 @@ def test_a_build_killed_while_saving_its_cache_recovers(clean_build, tmp_path):
 
 def test_a_build_killed_while_writing_a_page_leaves_no_half_page(clean_build, tmp_path):
     workdir = copy_build(clean_build, tmp_path / "build")
-    code = PAGE_WRAPPER.format(repo=str(REPO), plugins=str(REPO / "plugins"))
+    code = PAGE_WRAPPER
     run_until_paused(code, ["--settings", "testconf.py"], tmp_path / "paused", workdir)
     output = workdir / "output"
     pages = sorted(output.rglob("*.html"))

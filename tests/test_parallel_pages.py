@@ -11,16 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
-from site_helpers import build_site
-from test_incremental import (  # noqa: F401 - wide_log is a fixture
-    assert_same_site,
-    counts,
-    pages_of,
-    split_last_day,
-    wide_log,
-)
+from site_helpers import assert_same_site, build_site, counts, pages_of, split_last_day
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("wide_log")]
 
 FORKED = {"PAGEFIND_INDEX": {"enabled": False}, "ARCHIVE_WRITER": {"processes": 3, "batch": 1}}
 ONE = {"PAGEFIND_INDEX": {"enabled": False}, "ARCHIVE_WRITER": {"processes": 1}}

@@ -22,8 +22,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_ARCHIVE = REPO / "tests" / "data" / "site_archive"
 SITEURL = "https://example.org/archive"
-BUILD_INPUTS = ("Makefile", "pelicanconf.py", "publishconf.py", "taxonomy.yaml", "requirements",
-                "scripts", "paperarchive", "plugins", "theme")
+BUILD_INPUTS = ("Makefile", "pyproject.toml", "pelicanconf.py", "publishconf.py", "taxonomy.yaml",
+                "requirements", "scripts", "paperarchive", "plugins", "theme")
 # Attributes that hold a URL a reader's browser or feed reader follows.
 URL_ATTRIBUTES = ("href", "src", "action", "content")
 

@@ -12,10 +12,10 @@ from collections import Counter
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_FLAGS
 from site_helpers import FIXTURE_ARCHIVE, FIXTURE_TAXONOMY
 
 from paperarchive.listing_io import load_archive
+from paperarchive.preview import CHROMIUM, CHROMIUM_FLAGS
 from paperarchive.taxonomy import load_taxonomy, topics_for
 
 pytestmark = pytest.mark.browser

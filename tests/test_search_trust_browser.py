@@ -13,8 +13,9 @@ from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import pytest
 import yaml
-from conftest import serve
 from site_helpers import build_site
+
+from paperarchive.preview import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

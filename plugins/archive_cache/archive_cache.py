@@ -27,12 +27,14 @@ import logging
 import os
 import pickle
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pelican import signals
+from pelican_compat import cache_entries, cache_path, caching_enabled, open_cache_file
+
+from paperarchive import atomic
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +80,7 @@ def _record_verified(cache: Path, name: str, stamp: list[int] | None) -> None:
         verified[name] = stamp
     target = cache / VERIFIED
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".verified.", suffix=".tmp", dir=target.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(verified, handle, sort_keys=True)
-    os.replace(temp, target)
+    atomic.write_text(target, json.dumps(verified, sort_keys=True))
 
 
 def remove_unreadable_caches(settings: Mapping[str, Any]) -> list[Path]:
@@ -122,18 +121,13 @@ def check_cache(pelican: Any) -> None:
 
 
 def save_atomic(cacher: Any) -> bool:
-    """Write `cacher._cache` (a Pelican FileDataCacher) via a temp file; True when written."""
-    path = Path(cacher._cache_path)
+    """Write a Pelican FileDataCacher's data via a temp file; True when written."""
+    path = Path(cache_path(cacher))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
     try:
-        with cacher._cache_open(temp, "wb") as handle:
-            pickle.dump(cacher._cache, handle)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
+        with atomic.replacing(path) as temp, open_cache_file(cacher, temp, "wb") as handle:
+            pickle.dump(cache_entries(cacher), handle)
     except (OSError, pickle.PicklingError, TypeError) as err:
-        Path(temp).unlink(missing_ok=True)
         log.warning("archive_cache: could not save %s: %s", path, err)
         return False
     _record_verified(path.parent, path.name, _stamp(path))
@@ -156,17 +150,18 @@ def track_readers(readers: Any) -> None:
         cache_data(filename, data)
 
     def save() -> None:
-        if not getattr(readers, "_cache_data_policy", False):
+        if not caching_enabled(readers):
             return
-        gone = [name for name in readers._cache if name not in seen]
+        entries = cache_entries(readers)
+        gone = [name for name in entries if name not in seen]
         for name in gone:
-            del readers._cache[name]
-        if not fresh and not gone and os.path.exists(readers._cache_path):
-            log.debug("archive_cache: %s unchanged, not rewritten", readers._cache_path)
+            del entries[name]
+        if not fresh and not gone and os.path.exists(cache_path(readers)):
+            log.debug("archive_cache: %s unchanged, not rewritten", cache_path(readers))
             return
         if save_atomic(readers):
             log.info("archive_cache: %s saved (%d sources read afresh, %d gone)",
-                     os.path.basename(readers._cache_path), len(fresh), len(gone))
+                     os.path.basename(cache_path(readers)), len(fresh), len(gone))
         fresh.clear()
 
     readers.get_cached_data, readers.cache_data, readers.save_cache = get, put, save

@@ -20,6 +20,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any, Generic, Protocol, TypeVar
 
+from paperarchive import ordering
 from paperarchive.model import ListingError, Organization, Paper, Topic, parse_date
 
 
@@ -182,12 +183,12 @@ def _topic(value: str, paper_id: str) -> Topic:
 
 def by_upvotes(entry: Entry) -> tuple[int, str]:
     """A day's order: most upvoted first, then by id so ties are stable."""
-    return (-(entry.paper.upvotes or 0), entry.paper.id)
+    return ordering.popularity(entry.paper.upvotes, entry.paper.id)
 
 
 def by_newest(entry: Entry) -> tuple[int, int, str]:
     """A topic's or organisation's order: newest day first, then as on the day."""
-    return (-entry.listing_day.toordinal(), -(entry.paper.upvotes or 0), entry.paper.id)
+    return ordering.newest_first(entry.listing_day, entry.paper.upvotes, entry.paper.id)
 
 
 @dataclass(frozen=True)

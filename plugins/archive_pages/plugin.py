@@ -12,7 +12,6 @@ import hashlib
 import logging
 import os
 import pickle
-import tempfile
 from collections.abc import Mapping
 from dataclasses import fields
 from itertools import chain
@@ -25,6 +24,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
+from paperarchive import atomic
 from paperarchive.model import Organization, Paper, Topic
 from paperarchive.plugin_settings import merged_over
 
@@ -151,14 +151,7 @@ class EntryCache:
             leftover.unlink(missing_ok=True)
         data = pickle.dumps({"format": self.FORMAT, "entries": self.new},
                             protocol=pickle.HIGHEST_PROTOCOL)
-        fd, temp = tempfile.mkstemp(prefix=".entries.", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temp, self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        atomic.write_bytes(self.path, data)
         log.info("archive_pages: %d papers rebuilt from their metadata, %d from the cache",
                  self.misses, len(self.new) - self.misses)
 

@@ -27,6 +27,7 @@ from pelican import signals
 from pelican.contents import Content
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import pelican_open
+from pelican_compat import PELICAN_RELATIVE_SOURCE_PATH, replace_relative_source_path
 
 # Python-Markdown's meta extension: `Key: value`, the key of letters, digits, `_` and `-`.
 _HEADER_LINE_RE = re.compile(r"([A-Za-z0-9_-]+):\s*(.*)")
@@ -114,19 +115,16 @@ def _normalised(base: str) -> str:
     return os.path.abspath(base)
 
 
-_PELICAN_RELATIVE_SOURCE_PATH = Content.get_relative_source_path
-
-
 def _get_relative_source_path(self: Content, source_path: str | None = None) -> str | None:
     if not source_path:
         source_path = self.source_path
     base = self.settings.get("PATH")
     if source_path and base and os.path.isabs(source_path) and os.path.isabs(base):
         return relative_source_path(base, source_path)
-    return _PELICAN_RELATIVE_SOURCE_PATH(self, source_path)
+    return PELICAN_RELATIVE_SOURCE_PATH(self, source_path)
 
 
 def register() -> None:
     # `readers_init` is sent once the readers exist and before any file is read.
     signals.readers_init.connect(use_paper_reader)
-    Content.get_relative_source_path = _get_relative_source_path
+    replace_relative_source_path(_get_relative_source_path)

@@ -1,8 +1,8 @@
 """Attach related papers to every article, for the paper page's two "more" lists.
 
 Owns the glue only: it reads `article.paper`, `article.listing_day` and `article.topics` (set by
-`archive_pages`, which must come first in `PLUGINS`), asks `paperarchive.related` for the
-choice (one pass over the archive), and sets on each article:
+`archive_pages` on `article_generator_pretaxonomy`, a signal sent before this plugin's), asks
+`paperarchive.related` for the choice (one pass over the archive), and sets on each article:
 
 - `article.more_from_day`: up to `limit` articles of the same day, most upvoted first;
 - `article.more_on_topic`: `(Topic, articles)` for the paper's first topic, or None.

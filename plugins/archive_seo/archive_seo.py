@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from pelican import signals
+from build_steps import add_final_step
 
 from paperarchive.listing_io import write_atomic
 from paperarchive.plugin_settings import merged_over
@@ -239,5 +239,6 @@ def write_files(pelican: Any) -> None:
 
 
 def register() -> None:
-    # `finalized` runs after every generator has written its pages, so the walk sees them all.
-    signals.finalized.connect(write_files)
+    # At the end of the build, after the page clean-up (build_steps.ORDER): the walk sees
+    # every page written and no stale one.
+    add_final_step("sitemap", write_files)

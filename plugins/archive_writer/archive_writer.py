@@ -16,7 +16,7 @@ was rendered from, its size, its mtime (ns) and a hash of its bytes. A page whos
 matches, and whose file still has the recorded size and mtime (or, when only the mtime moved,
 as after a cache restore, the recorded bytes), is not rendered again: the writer still counts
 it as written and sends `content_written`. Then, on `finalized` (before the sitemap and search
-plugins, which come later in PLUGINS), files the previous manifest lists that this build did
+steps: `build_steps`), files the previous manifest lists that this build did
 not produce are deleted, and the new manifest is saved atomically. Nothing else in output/ is
 ever deleted, except on a build without a usable manifest (first build, `--ignore-cache`,
 another output folder, a damaged manifest): that one starts from an empty output folder, as
@@ -46,24 +46,27 @@ import logging
 import os
 import shutil
 import signal
-import tempfile
 import traceback
 import weakref
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from build_steps import add_final_step
 from pelican import signals
-from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.utils import sanitised_join
 from pelican.writers import Writer
+from pelican_compat import HookedWriter, overridden_files, send_content_written, written_files
+
+from paperarchive import atomic
 
 from . import fingerprint
 
 log = logging.getLogger(__name__)
 
-FILE_MODE = 0o644  # what a plain open() gives under the usual umask, as write_atomic does
 TEMP_DIR = ".writing"  # under the output folder; emptied at the start of each build
 MANIFEST = Path("archive_writer") / "manifest.json"  # under CACHE_PATH
 MANIFEST_FORMAT = 1
@@ -114,9 +117,9 @@ class AtomicFile:
         self.on_commit = on_commit
         directory = temp_dir or os.path.dirname(path) or "."
         os.makedirs(directory, exist_ok=True)
-        fd, self.temp_path = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.",
-                                              suffix=".tmp", dir=directory)
-        self.handle = os.fdopen(fd, "w", encoding=encoding)
+        self._replacing = ExitStack()
+        self.temp_path = self._replacing.enter_context(atomic.replacing(path, temp_dir=directory))
+        self.handle = open(self.temp_path, "w", encoding=encoding)  # noqa: SIM115 - closed on exit
         self.hasher = hashlib.blake2b(digest_size=16)
 
     def write(self, text: str) -> int:
@@ -130,10 +133,9 @@ class AtomicFile:
                  traceback: TracebackType | None) -> None:
         self.handle.close()
         if kind is not None:
-            Path(self.temp_path).unlink(missing_ok=True)
+            self._replacing.__exit__(kind, error, traceback)  # removes the temp file
             return
-        os.chmod(self.temp_path, FILE_MODE)
-        os.replace(self.temp_path, self.path)
+        self._replacing.close()  # renames the temp file over the page
         if self.on_commit is not None:
             self.on_commit(self.path, self.hasher.hexdigest())
 
@@ -209,14 +211,7 @@ def save_manifest(settings: Mapping[str, Any], manifest: Manifest) -> None:
             "pages": {name: record.to_json() for name, record in sorted(manifest.pages.items())},
             "static": sorted(manifest.static), "parts": manifest.parts,
             "last_build": manifest.counts}
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, separators=(",", ":"))
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    atomic.write_text(path, json.dumps(data, separators=(",", ":")))
 
 
 def code_roots(settings: Mapping[str, Any]) -> list[Path]:
@@ -369,7 +364,7 @@ def _build_for(settings: Mapping[str, Any], output_path: str) -> Build | None:
     return build
 
 
-class AtomicWriter(Writer):
+class AtomicWriter(HookedWriter):
     """Pelican's writer: temp file + rename, and no render for a page that did not change."""
 
     def __init__(self, output_path: str, settings: Mapping[str, Any] | None = None) -> None:
@@ -389,13 +384,13 @@ class AtomicWriter(Writer):
 
     # --- writing ----------------------------------------------------------------------------
 
-    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
-        if filename in self._written_files or filename in self._overridden_files:
+    def open_output(self, filename: str, encoding: str, override: bool = False) -> Any:
+        if filename in written_files(self) or filename in overridden_files(self):
             # Pelican's rules for a second write (refuse, skip or overwrite) apply unchanged.
-            return super()._open_w(filename, encoding, override)
+            return super().open_output(filename, encoding, override)
         if override:
-            self._overridden_files.add(filename)
-        self._written_files.add(filename)
+            overridden_files(self).add(filename)
+        written_files(self).add(filename)
         temp_dir = os.path.join(self.build.output, TEMP_DIR) if self.build else None
         return AtomicFile(filename, encoding, temp_dir=temp_dir, on_commit=self._committed)
 
@@ -435,8 +430,8 @@ class AtomicWriter(Writer):
             key: value for key, value in kwargs.items() if key in {"articles", "dates"}}
         path = sanitised_join(self.output_path, name)
         if (pages and template_name in self.settings["PAGINATED_TEMPLATES"]) \
-                or override_output or path in self._written_files \
-                or path in self._overridden_files:
+                or override_output or path in written_files(self) \
+                or path in overridden_files(self):
             # Pelican's pagination and overwrite rules: always rendered, never skipped.
             return super().write_file(name, template, context, relative_urls, paginated,
                                       template_name, override_output, url, **kwargs)
@@ -447,17 +442,10 @@ class AtomicWriter(Writer):
             self._digests[path] = digest
             return super().write_file(name, template, context, relative_urls, paginated,
                                       template_name, override_output, url, **kwargs)
-        self._written_files.add(path)
+        written_files(self).add(path)
         self.build.pages[relative] = record
         self.build.skipped += 1
-        if signals.content_written.receivers:
-            local = context.copy()
-            local["localsiteurl"] = local.get("localsiteurl", None)
-            if relative_urls:
-                local["SITEURL"] = local["localsiteurl"] = path_to_url(get_relative_path(name))
-            local["output_file"] = name
-            local.update(kwargs)
-            signals.content_written.send(path, context=local)
+        send_content_written(path, name, context, relative_urls, kwargs)
         return None
 
     # --- paper pages on every CPU -----------------------------------------------------------
@@ -542,7 +530,7 @@ class AtomicWriter(Writer):
                result: Mapping[str, Any] | None) -> None:
         """Take over a child's pages: Pelican's record of written files, the manifest's."""
         for arguments, _kwargs in share:
-            self._written_files.add(sanitised_join(self.output_path, arguments[0]))
+            written_files(self).add(sanitised_join(self.output_path, arguments[0]))
         if self.build is None or result is None:
             return
         for name, record in result["pages"].items():
@@ -607,8 +595,7 @@ def prepare(pelican: Any) -> None:
 
 
 def flush_papers(_generator: Any, writer: Any) -> None:
-    """`article_writer_finalized`: every paper page is written before anything that reads
-    them (the search index starts on this signal, after this receiver)."""
+    """`article_writer_finalized`: every paper page is written before the other pages."""
     if isinstance(writer, AtomicWriter):
         writer.flush()
 
@@ -627,8 +614,8 @@ def register() -> None:
     # `get_writer` is how Pelican lets a plugin supply the writer every generator uses.
     signals.get_writer.connect(get_writer)
     signals.initialized.connect(prepare)
-    # Before pagefind_index's receiver of the same signal (PLUGINS order).
+    # Every paper page is written once the articles are, before the other pages.
     signals.article_writer_finalized.connect(flush_papers)
-    # Connected before archive_seo's and pagefind_index's (PLUGINS order), so the sitemap and
-    # the search index never see a stale page.
-    signals.finalized.connect(finish)
+    # First of the end-of-build steps, so the sitemap and the search index never see a stale
+    # page (build_steps.ORDER).
+    add_final_step("page clean-up", finish)

@@ -43,7 +43,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pelican import signals
+from build_steps import add_final_step
 
 from .canonical import UnexpectedBundle, canonicalize
 from .pages import (
@@ -324,6 +324,6 @@ def index_site(pelican: Any) -> None:
 
 
 def register() -> None:
-    # `finalized` is sent after every generator has written its pages, so the index sees the
-    # whole site.
-    signals.finalized.connect(index_site)
+    # At the end of the build, after the page clean-up and the sitemap (build_steps.ORDER):
+    # the index sees every paper page and no stale one.
+    add_final_step("search", index_site)

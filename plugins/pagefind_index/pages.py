@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from paperarchive import atomic
+
 log = logging.getLogger(__name__)
 
 BODY_MARKER = b"data-pagefind-body"
@@ -167,10 +169,8 @@ def read_page_memo(path: Path) -> PageMemo:
 
 def write_page_memo(path: Path, memo: PageMemo) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps({"version": MEMO_VERSION, "pages": memo},
-                                    separators=(",", ":"), sort_keys=True), encoding="utf-8")
-    os.replace(temporary, path)
+    atomic.write_text(path, json.dumps({"version": MEMO_VERSION, "pages": memo},
+                                       separators=(",", ":"), sort_keys=True))
 
 
 def scan_site(site: Path, pattern: str, skip: Iterable[str] = (),
