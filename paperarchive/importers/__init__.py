@@ -30,7 +30,7 @@ class ImportOptions:
     """What the user told `import` about the inputs."""
 
     format: str | None = None  # None: detect per file
-    date: dt.date | None = None  # the requested day of HF JSON files
+    date: dt.date | None = None  # the requested day of HF JSON files, a copied page's day
     page_year: int | None = None  # the year of a copied page's year-less dates
     max_bytes: int = listing_io.MAX_LISTING_BYTES
 
@@ -68,7 +68,8 @@ def parse_input(path: Path, text: str, options: ImportOptions) -> tuple[str, lis
     if fmt == "hf-json":
         listings = hf_api.parse_hf_json(text, source, requested=requested_day(path, options))
     elif fmt == "page-text":
-        listings = page_text.parse_page_text(text, source, page_year=options.page_year)
+        listings = page_text.parse_page_text(text, source, page_year=options.page_year,
+                                             date=options.date)
     elif fmt == "yaml":
         listings = [listing_io.parse_listing(text, source)]
     else:
