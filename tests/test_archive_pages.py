@@ -219,6 +219,13 @@ def test_a_numbered_page_never_changes_when_newer_items_arrive():
             assert changed == {"tags/x/"}
 
 
+def test_pages_know_their_older_page_numbers_newest_first():
+    pages = paginate(list(range(7, 0, -1)), 2, "tags/x/")
+    assert [(page.number, page.older_numbers) for page in pages] == [
+        (None, [2, 1]), (2, [1]), (1, [])]
+    assert {page.base_url for page in pages} == {"tags/x/"}
+
+
 def test_page_days_group_a_page_by_listing_day_newest_first():
     entries = [entry("c", "2026-06-05"), entry("b", "2026-06-03", 9), entry("a", "2026-06-03"),
                entry("z", "2026-05-29")]

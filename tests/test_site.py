@@ -293,6 +293,24 @@ def test_topic_pages_list_all_the_topics_papers_newest_first_in_stable_pages(
     assert seen == expected
 
 
+def test_topic_pages_link_older_pages_by_number_newest_first(site_page):
+    topic = "large-language-models"
+    base = f"tags/{topic}/"
+    numbered = len(expected_topic_members(topic)) // FIXTURE_PAGE_SIZE - 1
+    assert numbered >= 2
+
+    def numbers(url: str) -> list[tuple[str, str]]:
+        links = site_page(url).xpath('//nav[@class="pagination"]//ul[@class="page-numbers"]//a')
+        return [(a.text_content(), link_to(url, a.get("href"))) for a in links]
+
+    assert numbers(base) == [(str(n), f"{base}{n}/") for n in range(numbered, 0, -1)]
+    # A numbered page links the newest page and the pages older than itself, never a newer
+    # number (which would change it when newer papers arrive).
+    url = f"{base}{numbered}/"
+    assert numbers(url) == [("Newest", base)] + [
+        (str(n), f"{base}{n}/") for n in range(numbered - 1, 0, -1)]
+
+
 def test_numbered_pages_say_which_papers_they_hold_and_never_the_total(site_page):
     topic = "large-language-models"
     total = len(expected_topic_members(topic))

@@ -492,6 +492,16 @@ class Page(Generic[T]):
     url: str
     newer_url: str | None  # toward the newest page; None on the newest page
     older_url: str | None  # None on the page that holds the oldest item
+    base_url: str = ""  # the list's own URL (its newest page)
+
+    @property
+    def older_numbers(self) -> list[int]:
+        """The numbers of the pages older than this one, newest first: fixed once the page
+        is written (page N links to N-1 ... 1), so they never change a numbered page."""
+        if self.older_url is None:
+            return []
+        older = int(self.older_url[len(self.base_url):].strip("/"))
+        return list(range(older, 0, -1))
 
     @property
     def is_newest(self) -> bool:
@@ -521,7 +531,8 @@ def paginate(items: Sequence[T], page_size: int, base_url: str) -> list[Page[T]]
     newest_first = numbered * page_size + 1
     pages = [Page(number=None, items=tuple(items[:total - newest_first + 1]),
                   first=newest_first, last=total, url=base_url, newer_url=None,
-                  older_url=page_url(base_url, numbered) if numbered else None)]
+                  older_url=page_url(base_url, numbered) if numbered else None,
+                  base_url=base_url)]
     for number in range(numbered, 0, -1):
         first = (number - 1) * page_size + 1
         last = number * page_size
@@ -529,5 +540,6 @@ def paginate(items: Sequence[T], page_size: int, base_url: str) -> list[Page[T]]
             number=number, items=tuple(items[total - last:total - first + 1]), first=first,
             last=last, url=page_url(base_url, number),
             newer_url=page_url(base_url, number + 1) if number < numbered else base_url,
-            older_url=page_url(base_url, number - 1) if number > 1 else None))
+            older_url=page_url(base_url, number - 1) if number > 1 else None,
+            base_url=base_url))
     return pages
