@@ -232,7 +232,11 @@ def test_home_on_a_phone_shows_three_titles_on_the_first_screen(page, weeks_url)
     assert titles >= 3
     # The week's best come first: the newest day, Aug 10, is in week 33.
     assert ranked(page)[:3] == expected_ranking(in_week(2026, 33))[:3]
-    # Search stays one tap away (the header's search box gives way to a link).
-    assert page.locator(".site-header form").is_hidden()
-    search = page.locator(".site-nav").get_by_role("link", name="Search")
-    assert search.is_visible() and search.get_attribute("href") in ("search/", "./search/")
+    # The search box stays in the header, on the first row.
+    box = page.get_by_role("searchbox", name="Search papers")
+    assert box.is_visible()
+    assert box.bounding_box()["width"] >= 80
+    assert box.bounding_box()["y"] < page.locator(".site-nav").bounding_box()["y"]
+    box.fill("agents")
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=agents")
