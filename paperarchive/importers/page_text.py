@@ -61,6 +61,7 @@ def parse_page_text(text: str, source: str, *, page_year: int | None = None,
             raise ListingError("no papers found: expected blocks of title, abstract, "
                                "'N authors' or an organisation line, '·', and a date")
         year = page_year if page_year is not None else _infer_page_year(entries, source)
+        papers = _build_papers(entries, year)  # every card's date checked first
         if date is None:
             if page_date is None:
                 raise ListingError("the page's own date (a line like 'Apr 14' above the first "
@@ -72,7 +73,7 @@ def parse_page_text(text: str, source: str, *, page_year: int | None = None,
                 raise ListingError(f"the page's date {month:02d}/{day:02d}/"
                                    f"{explicit_year or year} is not a real date",
                                    field="date") from None
-        return _build_listings(entries, year, date)
+        return [Listing(date=date, papers=papers)]
     except ListingError as exc:
         raise exc.located(source) from None
 
@@ -167,7 +168,7 @@ def _infer_page_year(entries: list[_Entry], source: str) -> int:
     return year
 
 
-def _build_listings(entries: list[_Entry], page_year: int, listing_day: dt.date) -> list[Listing]:
+def _build_papers(entries: list[_Entry], page_year: int) -> tuple[Paper, ...]:
     papers: list[Paper] = []
     used_ids: set[str] = set()
     for position, entry in enumerate(entries, 1):
@@ -193,7 +194,7 @@ def _build_listings(entries: list[_Entry], page_year: int, listing_day: dt.date)
         paper = Paper.from_mapping({k: v for k, v in mapping.items() if v is not None},
                                    position=position)
         papers.append(paper)
-    return [Listing(date=listing_day, papers=tuple(papers))]
+    return tuple(papers)
 
 
 def _unique_slug(title: str, used: set[str]) -> str:
