@@ -308,7 +308,8 @@ def add_import_command(subparsers: argparse._SubParsersAction) -> None:
     # What every import does now; kept so that scripts written for it still run.
     parser.add_argument("--keep-going", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--date", type=_date_arg, metavar="YYYY-MM-DD",
-                        help="the day HF JSON was requested for (default: from the file name)")
+                        help="the day HF JSON was requested for (default: from the file name), "
+                             "or the day a copied page lists (default: its own date)")
     parser.add_argument("--page-year", type=int, metavar="YYYY",
                         help="the year of year-less dates on a copied page (default: the year "
                              "after the latest explicit year on the page)")

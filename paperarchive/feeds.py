@@ -116,14 +116,9 @@ class FeedSite:
         so an item keeps its GUID when week pages appear."""
         return self.absolute(self.week_url.format(year=year, week=week))
 
-    def week_page(self, year: int, week: int, first_day: dt.date) -> str:
-        """Where a weekly item links: the page of ISO week `week` of `year`.
-
-        The site has no week pages yet, so this is the page of the week's first listing day.
-        The one place to change when `/YYYY/WNN/` pages are written: return
-        `self.week_id(year, week)`.
-        """
-        return self.day_page(first_day)
+    def week_page(self, year: int, week: int) -> str:
+        """Where a weekly item links: the page of ISO week `week` of `year` (its GUID too)."""
+        return self.week_id(year, week)
 
     def topic_page(self, topic: Topic) -> str:
         return self.absolute(self.topic_url.format(slug=topic.slug))
@@ -616,7 +611,7 @@ def _add_week(generator: FeedGenerator, year: int, week: int, items: Sequence[Fe
               top: int, site: FeedSite) -> None:
     first_day = min(item.listing_day for item in items)
     last_day = max(item.listing_day for item in items)
-    url = _absolute_url(site.week_page(year, week, first_day), f"week {year}-W{week:02d}")
+    url = _absolute_url(site.week_page(year, week), f"week {year}-W{week:02d}")
     entry = generator.add_entry(order="append")
     entry.guid(site.week_id(year, week), permalink=url == site.week_id(year, week))
     entry.title(weekly_title(year, week, min(top, len(items)), len(items)))

@@ -11,14 +11,18 @@ import lxml.html
 import pytest
 from archive_pages.archive import (
     build_archive,
+    by_initial,
     day_url,
     entry_from_metadata,
+    org_labels,
     org_url,
     page_url,
     paginate,
     paper_url,
     save_as,
+    top_url,
     topic_url,
+    week_url,
 )
 from archive_pages.plugin import URL_FILTERS, CardMemo, call_card, plugin_settings
 from jinja2 import Environment, FileSystemLoader
@@ -89,6 +93,57 @@ def test_topics_and_orgs_are_grouped_newest_first():
         ("large-language-models", ["new", "old"]), ("reinforcement-learning", ["new"])]
     assert [(g.key.name, g.count, g.url) for g in archive.orgs] == [
         ("acme", 2, "orgs/acme/"), ("zeta", 1, "orgs/zeta/")]
+
+
+def test_weeks_are_iso_weeks_ranked_by_upvotes_and_linked_skipping_empty_weeks():
+    archive = build_archive([
+        # Monday Dec 29, 2025 and Sunday Jan 4, 2026 are both in ISO week 1 of 2026.
+        entry("a", "2025-12-29", 3), entry("b", "2026-01-04", 9), entry("c", "2026-01-04", 3),
+        # Friday Jan 1, 2027 is in week 53 of 2026.
+        entry("d", "2027-01-01", 1),
+        entry("e", "2026-03-02", 7),
+    ])
+    assert [(w.year, w.week) for w in archive.weeks] == [(2026, 1), (2026, 10), (2026, 53)]
+    first, middle, last = archive.weeks
+    assert ids(first.ranked()) == ["b", "a", "c"]  # upvotes, then id
+    assert ids(first.ranked(2)) == ["b", "a"]
+    assert (first.start, first.end) == (dt.date(2025, 12, 29), dt.date(2026, 1, 4))
+    assert first.months() == [(2025, 12), (2026, 1)]
+    assert (first.previous, first.next) == (None, (2026, 10))
+    assert (middle.previous, middle.next) == ((2026, 1), (2026, 53))
+    assert (last.url, last.count) == ("2026/W53/", 1)
+    assert week_url(2026, 1) == "2026/W01/"
+
+
+def test_months_and_years_rank_their_papers():
+    archive = build_archive([entry("x", "2026-06-03", 5), entry("y", "2026-06-20", 50),
+                             entry("z", "2026-07-01", 5), entry("w", "2026-06-21", None)])
+    june, july = archive.months
+    assert ids(june.ranked()) == ["y", "x", "w"]
+    assert june.iso_weeks() == [(2026, 23), (2026, 25)]
+    assert ids(july.ranked()) == ["z"]
+    assert ids(archive.years[0].ranked(3)) == ["y", "x", "z"]
+
+
+def test_organisations_sharing_a_name_are_told_apart_by_their_handle():
+    orgs = [Organization("zju", "Zhejiang University"),
+            Organization("ZhejiangUniversity", "Zhejiang University"),
+            Organization("Tsinghua", "Tsinghua University"),
+            Organization("tsinghua-uni", "tsinghua university"),
+            Organization("google", "Google"), Organization("nofullname", "")]
+    labels = org_labels(orgs)
+    assert labels == {"zju": "Zhejiang University (zju)",
+                      "ZhejiangUniversity": "Zhejiang University (ZhejiangUniversity)",
+                      "Tsinghua": "Tsinghua University (Tsinghua)",
+                      "tsinghua-uni": "tsinghua university (tsinghua-uni)",
+                      "google": "Google", "nofullname": "nofullname"}
+    assert len(set(labels.values())) == len(orgs)
+    groups = build_archive([entry(str(i), "2026-06-03", org=name)
+                            for i, name in enumerate(["beta", "alpha", "9lives", "Bob"])]).orgs
+    letters = by_initial(groups, org_labels(group.key for group in groups))
+    # Labels are the upper-cased handles (the test entries' display names).
+    assert [(letter, [g.key.name for g in items]) for letter, items in letters] == [
+        ("A", ["alpha"]), ("B", ["beta", "Bob"]), ("#", ["9lives"])]
 
 
 def test_empty_archive():
@@ -164,6 +219,13 @@ def test_a_numbered_page_never_changes_when_newer_items_arrive():
             assert changed == {"tags/x/"}
 
 
+def test_pages_know_their_older_page_numbers_newest_first():
+    pages = paginate(list(range(7, 0, -1)), 2, "tags/x/")
+    assert [(page.number, page.older_numbers) for page in pages] == [
+        (None, [2, 1]), (2, [1]), (1, [])]
+    assert {page.base_url for page in pages} == {"tags/x/"}
+
+
 def test_page_days_group_a_page_by_listing_day_newest_first():
     entries = [entry("c", "2026-06-05"), entry("b", "2026-06-03", 9), entry("a", "2026-06-03"),
                entry("z", "2026-05-29")]
@@ -173,6 +235,7 @@ def test_page_days_group_a_page_by_listing_day_newest_first():
 
 
 def test_urls():
+    assert top_url("tags/agents/") == "tags/agents/top/"
     assert day_url(dt.date(2026, 6, 3)) == "2026/06/03/"
     assert topic_url(LLM) == topic_url("large-language-models") == "tags/large-language-models/"
     assert org_url("Qwen") == "orgs/Qwen/"
@@ -195,7 +258,8 @@ def test_bad_metadata_is_located(metadata, message):
     assert str(error.value).startswith(message)
 
 
-@pytest.mark.parametrize("given", [{"page_size": 0}, {"page_size": "50"}, {"pagesize": 5}])
+@pytest.mark.parametrize("given", [{"page_size": 0}, {"page_size": "50"}, {"pagesize": 5},
+                                   {"top_size": 0}, {"month_top": True}])
 def test_plugin_settings_are_validated(given):
     with pytest.raises(ValueError, match="ARCHIVE_PAGES"):
         plugin_settings({"ARCHIVE_PAGES": given})

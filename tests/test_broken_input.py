@@ -98,6 +98,8 @@ CASES = {
     "page unknown month": ("page.txt", "Title\nAbstract\n3 authors\n·\nSmarch 3, 2026\n",
                            r"paper line 5: date: expected a date like"),
     "page with no papers": ("page.txt", "just some junk\n", r"no papers found"),
+    "page without its own date": ("page.txt", "Title\nAbstract\n3 authors\n·\nFeb 3, 2026\n",
+                                  r"the page's own date .* is missing: pass --date"),
 }
 
 

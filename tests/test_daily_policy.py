@@ -268,7 +268,8 @@ def test_a_copied_page_keeps_its_good_papers(tmp_path, capsys):
     page.write_text(block.format(title="A good paper") + block.format(title="T" * 2500)
                     + block.format(title="Another good paper"), encoding="utf-8")
     listings = tmp_path / "listings"
-    assert main(["-q", "import", "--listings", str(listings), str(page)]) == 0
+    assert main(["-q", "import", "--listings", str(listings), "--date", "2026-05-29",
+                 str(page)]) == 0
     (listing,) = listing_io.load_archive(listings)
     assert [p.title for p in listing.papers] == ["A good paper", "Another good paper"]
     (warning,) = capsys.readouterr().err.splitlines()

@@ -407,11 +407,10 @@ def test_weekly_digest_has_one_item_per_iso_week_with_its_most_upvoted(fmt):
         "Week 2025-W02 (2025-01-06 to 2025-01-12): 3 papers",
         "Week 2025-W01 (2024-12-30 to 2025-01-05): the 3 most upvoted of 11 papers",
     ]
-    # Stable ids: the week's own URL; the link goes to a page that exists today.
-    assert [e.id for e in parsed.entries] == [
-        f"{SITE.url}/2025/W03/", f"{SITE.url}/2025/W02/", f"{SITE.url}/2025/W01/"]
-    assert [e.link for e in parsed.entries] == [
-        f"{SITE.url}/2025/01/13/", f"{SITE.url}/2025/01/08/", f"{SITE.url}/2024/12/30/"]
+    # Stable ids: the week's own page, which is also where the item links.
+    weeks = [f"{SITE.url}/2025/W03/", f"{SITE.url}/2025/W02/", f"{SITE.url}/2025/W01/"]
+    assert [e.id for e in parsed.entries] == weeks
+    assert [e.link for e in parsed.entries] == weeks
     busy = parsed.entries[2]
     assert busy.published_parsed[:3] == (2024, 12, 30)
     if fmt == "atom":  # RSS has one date: the week's first listing day, which stays put
@@ -422,9 +421,9 @@ def test_weekly_digest_has_one_item_per_iso_week_with_its_most_upvoted(fmt):
     # Upvotes 52, 42 and 40 (a day's papers have 10 * n + the day's last digit).
     assert listed == [page("day-2025-01-02-5"), page("day-2025-01-02-4"),
                       page("day-2024-12-30-4")]
-    if fmt == "rss":  # the GUID is not the link (yet): readers must not open it
+    if fmt == "rss":  # the GUID is the week page's URL: a permalink readers may open
         guids = lxml.etree.fromstring(data).findall("channel/item/guid")
-        assert {g.get("isPermaLink") for g in guids} == {"false"}
+        assert {g.get("isPermaLink") for g in guids} == {"true"}
 
 
 def test_a_growing_week_updates_its_item_in_place():

@@ -17,10 +17,26 @@ SEED = Path(__file__).parent / "data" / "page" / "000_df572200bbbb8f24.txt"
 SEED_PAPERS = 43
 
 
+# The seed is the page of Apr 14 (its own date, above the first paper; the year is the page's).
+SEED_DAY = dt.date(2026, 4, 14)
+
+
 def seed_papers(**options):
+    """Each paper of the seed with its arXiv date (the date on its card); all are listed on
+    the page's own day."""
     fmt, listings = read_input(SEED, ImportOptions(**options))
     assert fmt == "page-text"
-    return {p.id: (listing.date, p) for listing in listings for p in listing.papers}
+    [listing] = listings
+    return {p.id: (p.published, p) for p in listing.papers}
+
+
+def test_the_page_lists_its_papers_on_its_own_day_and_cards_show_arxiv_dates():
+    [listing] = read_input(SEED, ImportOptions())[1]
+    assert listing.date == SEED_DAY
+    assert all(paper.published is not None for paper in listing.papers)
+    [other] = read_input(SEED, ImportOptions(date=dt.date(2026, 4, 15)))[1]
+    assert other.date == dt.date(2026, 4, 15)  # --date wins
+    assert [p.published for p in other.papers] == [p.published for p in listing.papers]
 
 
 def test_every_paper_of_the_seed_comes_through():
@@ -74,7 +90,7 @@ def test_dates_without_a_year_belong_to_the_year_after_the_latest(caplog, tmp_pa
             listings = parse_page_text(SEED.read_text(encoding="utf-8"), source)
     finally:
         logger.removeHandler(caplog.handler)
-    papers = {p.id: (listing.date, p) for listing in listings for p in listing.papers}
+    papers = {p.id: (p.published, p) for listing in listings for p in listing.papers}
     day, paper = papers["dynaweb-model-based-reinforcement-learning-of-web-agents"]
     assert day == dt.date(2026, 1, 29) and paper.author_count == 10
     assert f"{source}: dates without a year taken as 2026" in caplog.text
@@ -83,12 +99,16 @@ def test_dates_without_a_year_belong_to_the_year_after_the_latest(caplog, tmp_pa
 def test_page_year_option_overrides_the_inference():
     day, _ = seed_papers(page_year=2027)["dynaweb-model-based-reinforcement-learning-of-web-agents"]
     assert day == dt.date(2027, 1, 29)
+    [listing] = read_input(SEED, ImportOptions(page_year=2027))[1]
+    assert listing.date == dt.date(2027, 4, 14)  # the page's own date is year-less too
     # Dates with an explicit year are not affected.
     day, _ = seed_papers(page_year=2027)["robot-learning-with-sparsity-and-scarcity"]
     assert day == dt.date(2025, 9, 20)
 
 
 PAGE = """Daily Papers
+
+Mar 4, 2025
 
 {title}
 
@@ -111,7 +131,17 @@ def test_year_less_dates_need_a_year_from_somewhere():
     with pytest.raises(ListingError, match="pass --page-year"):
         parse_page_text(text, "page.txt")
     [listing] = parse_page_text(text, "page.txt", page_year=2024)
-    assert listing.date == dt.date(2024, 1, 29)
+    assert listing.papers[0].published == dt.date(2024, 1, 29)
+    assert listing.date == dt.date(2025, 3, 4)
+
+
+def test_a_page_without_its_own_date_needs_date():
+    text = PAGE.format(title="A Paper", date="Jan 29, 2024").replace("Mar 4, 2025\n", "")
+    with pytest.raises(ListingError, match=r"^page.txt: the page's own date .* pass --date"):
+        parse_page_text(text, "page.txt")
+    [listing] = parse_page_text(text, "page.txt", date=dt.date(2025, 3, 4))
+    assert (listing.date, listing.papers[0].published) == (dt.date(2025, 3, 4),
+                                                           dt.date(2024, 1, 29))
 
 
 @pytest.mark.parametrize("date", ["Feb 30, 2025", "Foo 3, 2025", "yesterday"])
@@ -127,8 +157,8 @@ def test_text_without_papers_is_rejected():
 
 
 def test_a_paper_without_an_abstract_keeps_its_title():
-    text = "Header\n\nFirst\n\nAbstract one.\n\n  • 2 authors\n·\nMar 3, 2025\n\nSecond\n\n" \
-           "  • 4 authors\n·\nMar 3, 2025 7\n"
+    text = "Header\n\nMar 4, 2025\n\nFirst\n\nAbstract one.\n\n  • 2 authors\n·\n" \
+           "Mar 3, 2025\n\nSecond\n\n  • 4 authors\n·\nMar 3, 2025 7\n"
     [listing] = parse_page_text(text, "page.txt")
     assert [(p.title, p.abstract, p.upvotes) for p in listing.papers] == [
         ("First", "Abstract one.", None), ("Second", "", 7)]

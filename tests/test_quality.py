@@ -54,12 +54,17 @@ def page_kinds(built_site: Path) -> dict[str, str]:
     kinds = {
         "home": "/",
         "day": first(built_site, "[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]/index.html"),
+        "week": first(built_site, "[0-9][0-9][0-9][0-9]/W[0-9][0-9]/index.html"),
         "month": first(built_site, "[0-9][0-9][0-9][0-9]/[0-9][0-9]/index.html"),
+        "year": first(built_site, "[0-9][0-9][0-9][0-9]/index.html"),
         "paper": first(built_site, "papers/*/index.html"),
         "topic": first(built_site, "tags/*/index.html"),
         "older topic page": first(built_site, "tags/*/1/index.html"),
         "topic index": "/tags/",
+        "most upvoted of a topic": first(built_site, "tags/*/top/index.html"),
         "organisation": first(built_site, "orgs/*/index.html"),
+        "most upvoted of an organisation": first(built_site, "orgs/*/top/index.html"),
+        "organisation index": "/orgs/",
         "archive": "/archive/",
         "feeds": "/feeds/",
     }

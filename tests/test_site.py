@@ -63,10 +63,44 @@ def test_day_pages_link_to_the_nearest_days_with_papers(site_page, url, previous
             assert {link_to(url, href) for href in hrefs} == {expected}
 
 
-def test_home_is_the_latest_day(site_page):
+def test_home_is_the_latest_day_led_by_its_weeks_top_papers(site_page):
     home, latest = site_page(""), site_page("2026/06/05/")
     assert card_ids(home) == card_ids(latest) == [HOSTILE_ID, SLUG_ID]
     assert home.xpath("string(//h1/time/@datetime)") == "2026-06-05"
+    # June 3 and 5, 2026 are ISO week 23: the home page leads with that week's ranking.
+    week = [paper for day, paper in PAPERS.values() if day.isocalendar()[:2] == (2026, 23)]
+    assert ranked_ids(home) == expected_ranking(week)
+    week_links = home.xpath('//section[@class="week-top"]//a[not(ancestor::ol)]/@href')
+    assert {link_to("", h) for h in week_links} == {"2026/W23/"}
+
+
+@pytest.mark.parametrize(("url", "previous", "following"), [
+    ("2025/W50/", None, "2026/W22/"),
+    ("2026/W22/", "2025/W50/", "2026/W23/"),  # skips the weeks without papers
+    ("2026/W23/", "2026/W22/", None),
+])
+def test_week_pages_rank_the_weeks_papers_and_link_the_nearest_weeks(site_page, url, previous,
+                                                                     following):
+    year, week = int(url[:4]), int(url[6:8])
+    page = site_page(url)
+    papers = [paper for day, paper in PAPERS.values() if day.isocalendar()[:2] == (year, week)]
+    assert papers and ranked_ids(page) == expected_ranking(papers)
+    assert page.xpath("string(//h1)") == f"Week {week}, {year}"
+    for rel, expected in (("prev", previous), ("next", following)):
+        found = page.xpath(f'//nav[@class="period-nav"]/a[@rel="{rel}"]/@href')
+        hrefs = {link_to(url, h) for h in found}
+        assert hrefs == ({expected} if expected else set())
+    days = {link_to(url, h) for h in page.xpath('//ul[contains(@class, "week-days")]//a/@href')}
+    assert days == {f"{day:%Y/%m/%d}/" for day, _ in PAPERS.values()
+                    if day.isocalendar()[:2] == (year, week)}
+
+
+def test_day_pages_link_to_their_week(site_page):
+    for day in {day for day, _ in PAPERS.values()}:
+        url = f"{day:%Y/%m/%d}/"
+        year, week, _ = day.isocalendar()
+        links = site_page(url).xpath(f'//main/header//a[.="Week {week}, {year}"]/@href')
+        assert [link_to(url, h) for h in links] == [f"{year}/W{week:02d}/"]
 
 
 def fact(label: str) -> str:
@@ -166,13 +200,34 @@ def test_month_page_is_a_calendar_of_days_with_counts(site_page):
     assert {link_to("2026/06/", href) for href in hrefs} == {"2026/05/"}
 
 
-def test_year_page_lists_its_months_and_days(site_page):
+def ranked_ids(page: html.HtmlElement) -> list[str]:
+    """Paper ids of a ranked list (week, month, year, most upvoted), in page order."""
+    links = page.xpath('//ol[contains(@class, "ranked")]/li/h3/a/@href')
+    return [href.rstrip("/").rsplit("/", 1)[-1] for href in links]
+
+
+def expected_ranking(papers) -> list[str]:
+    """Most upvoted first, ties by id: the order of every ranked list."""
+    return [paper.id for paper in sorted(papers, key=lambda p: (-(p.upvotes or 0), p.id))]
+
+
+def test_year_page_leads_with_its_top_papers_and_lists_its_months(site_page):
     page = site_page("2026/")
-    months = [link_to("2026/", href) for href in page.xpath("//section/h2/a/@href")]
+    months = [link_to("2026/", href)
+              for href in page.xpath('//ul[contains(@class, "month-list")]//a/@href')]
     assert months == ["2026/05/", "2026/06/"]
-    days = [link_to("2026/", href) for href in page.xpath('//ul[@class="day-counts"]//a/@href')]
-    assert days == ["2026/05/29/", "2026/06/03/", "2026/06/05/"]
+    assert ranked_ids(page) == expected_ranking(
+        paper for day, paper in PAPERS.values() if day.year == 2026)
     assert {link_to("2026/", h) for h in page.xpath('//a[@rel="prev"]/@href')} == {"2025/"}
+
+
+def test_month_page_leads_with_its_top_papers_and_links_its_weeks(site_page):
+    page = site_page("2026/06/")
+    assert ranked_ids(page) == expected_ranking(
+        paper for day, paper in PAPERS.values() if (day.year, day.month) == (2026, 6))
+    weeks = [link_to("2026/06/", href)
+             for href in page.xpath('//ul[contains(@class, "week-links")]//a/@href')]
+    assert weeks == ["2026/W23/"]
 
 
 def test_archive_lists_every_day_newest_first_with_counts(site_page):
@@ -217,7 +272,8 @@ def test_topic_pages_list_all_the_topics_papers_newest_first_in_stable_pages(
     numbered = max(len(expected) // FIXTURE_PAGE_SIZE - 1, 0)
     assert visited == [url] + [f"{url}{n}/" for n in range(numbered, 0, -1)]
     assert follow(site_page, visited[-1], "prev") == visited[::-1]
-    written = sorted(path.parent for path in (built_site / url).rglob("index.html"))
+    written = sorted(path.parent for path in (built_site / url).rglob("index.html")
+                     if path.parent.name != "top")  # the most upvoted view: tested below
     assert written == sorted(built_site / v for v in visited)  # no page left unlinked
     seen: list[str] = []
     for number, page_url in enumerate(visited):
@@ -235,6 +291,24 @@ def test_topic_pages_list_all_the_topics_papers_newest_first_in_stable_pages(
             for href in heading.xpath('following-sibling::ol[1]/li/h3/a/@href'):
                 assert PAPERS[href.rstrip("/").rsplit("/", 1)[-1]][0].isoformat() == day
     assert seen == expected
+
+
+def test_topic_pages_link_older_pages_by_number_newest_first(site_page):
+    topic = "large-language-models"
+    base = f"tags/{topic}/"
+    numbered = len(expected_topic_members(topic)) // FIXTURE_PAGE_SIZE - 1
+    assert numbered >= 2
+
+    def numbers(url: str) -> list[tuple[str, str]]:
+        links = site_page(url).xpath('//nav[@class="pagination"]//ul[@class="page-numbers"]//a')
+        return [(a.text_content(), link_to(url, a.get("href"))) for a in links]
+
+    assert numbers(base) == [(str(n), f"{base}{n}/") for n in range(numbered, 0, -1)]
+    # A numbered page links the newest page and the pages older than itself, never a newer
+    # number (which would change it when newer papers arrive).
+    url = f"{base}{numbered}/"
+    assert numbers(url) == [("Newest", base)] + [
+        (str(n), f"{base}{n}/") for n in range(numbered - 1, 0, -1)]
 
 
 def test_numbered_pages_say_which_papers_they_hold_and_never_the_total(site_page):
@@ -267,17 +341,50 @@ def test_topic_index_lists_topics_with_papers_and_their_counts(site_page):
     assert names == sorted(names, key=str.casefold)
 
 
+@pytest.mark.parametrize("topic", TAXONOMY.topics[:4], ids=lambda topic: topic.slug)
+def test_topic_top_pages_rank_the_topics_papers_and_are_linked_from_the_topic(site_page, topic):
+    members = expected_topic_members(topic.slug)
+    if not members:
+        pytest.skip("no papers on this topic in the fixture")
+    url = f"tags/{topic.slug}/"
+    (link,) = site_page(url).xpath('//main/header//a[.="Most upvoted"]/@href')
+    assert link_to(url, link) == f"{url}top/"
+    top = site_page(f"{url}top/")
+    assert ranked_ids(top) == expected_ranking(PAPERS[i][1] for i in members)
+    (back,) = top.xpath('//main/header//a[.="Newest first"]/@href')
+    assert link_to(f"{url}top/", back) == url
+
+
+def test_organisation_top_page(site_page):
+    (link,) = site_page("orgs/google/").xpath('//main/header//a[.="Most upvoted"]/@href')
+    assert link_to("orgs/google/", link) == "orgs/google/top/"
+    top = site_page("orgs/google/top/")
+    google = [paper for _, paper in PAPERS.values()
+              if paper.organization and paper.organization.name == "google"]
+    assert len(google) == 2
+    assert ranked_ids(top) == expected_ranking(google)
+    assert top.xpath("string(//h1)") == "Google <Research>: most upvoted"
+
+
 def test_organisation_pages(site_page):
     page = site_page("orgs/google/")
     assert card_ids(page) == [HOSTILE_ID, "2606.03979"]  # newest day first
     assert page.xpath("string(//h1)") == "Google <Research>"
     index = site_page("orgs/")
     first = index.xpath('//ul[@class="group-list"]/li')[0]
-    assert link_to("orgs/", first.xpath("string(a/@href)")) == "orgs/google/"
+    assert link_to("orgs/", first.xpath("string(a/@href)")) == "orgs/google/"  # most papers
     orgs_in_listings = {paper.organization.name for _, paper in PAPERS.values()
                         if paper.organization}
-    hrefs = index.xpath('//ul[@class="group-list"]/li/a/@href')
-    assert {link_to("orgs/", h) for h in hrefs} == {f"orgs/{name}/" for name in orgs_in_listings}
+    # A to Z: every organisation once, under its initial, with a jump link to each initial.
+    a_to_z = index.xpath('//section[h2="A to Z"]//ul[@class="group-list"]/li/a')
+    assert sorted(link_to("orgs/", a.get("href")) for a in a_to_z) == sorted(
+        f"orgs/{name}/" for name in orgs_in_listings)
+    names = [a.text_content() for a in a_to_z]
+    assert names == sorted(names, key=str.casefold)
+    jumps = index.xpath('//nav[@aria-label="Initials"]//a/@href')
+    assert jumps == [f"#{h3.get('id')}" for h3 in index.xpath("//section[h2='A to Z']/h3")]
+    assert [h3.text_content() for h3 in index.xpath("//section[h2='A to Z']/h3")] == sorted(
+        {name[0].upper() for name in names})
 
 
 def test_every_page_has_the_common_landmarks(built_site):

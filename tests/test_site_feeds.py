@@ -140,16 +140,13 @@ def test_each_topic_feed_holds_the_papers_of_its_topic_page(built_site):
 
 def test_every_link_into_the_site_resolves(built_site):
     checked = 0
-    # Weekly items are keyed by their week's URL before week pages exist: an id, not a link
-    # (RSS says so with isPermaLink="false"; their links are checked).
-    week_ids = set(lxml.etree.parse(str(built_site / "feeds/weekly.rss.xml")).xpath(
-        "//guid[@isPermaLink='false']/text()"))
+    # Every link and id, the weekly items' week pages (their ids too) included.
+    week_ids = lxml.etree.parse(str(built_site / "feeds/weekly.rss.xml")).xpath("//guid/text()")
     assert week_ids
     assert all(re.fullmatch(re.escape(SITE) + r"/[0-9]{4}/W[0-9]{2}/", url) for url in week_ids)
     for path in sorted((built_site / "feeds").rglob("*.xml")):
         root = lxml.etree.fromstring(path.read_bytes())
-        urls = [node.text for node in root.iter("link", "guid", "{*}id")
-                if node.text and node.text not in week_ids]
+        urls = [node.text for node in root.iter("link", "guid", "{*}id") if node.text]
         urls += root.xpath("//@href | //@domain | //@scheme")
         for html in root.xpath("//description/text() | //*[local-name()='content']/text()"):
             urls += lxml.html.fragment_fromstring(html, create_parent="div").xpath("//a/@href")
@@ -246,8 +243,8 @@ def test_weekly_feed_has_one_item_per_iso_week_of_the_listings(built_site, listi
         assert not parsed.bozo
         assert [e.id for e in parsed.entries] == [f"{SITE}/{y}/W{w:02d}/" for y, w in newest]
         for entry, week in zip(parsed.entries, newest, strict=True):
-            first_day = min(day for day, _ in weeks[week])
-            assert entry.link == f"{SITE}/{first_day:%Y/%m/%d}/"
+            assert entry.link == f"{SITE}/{week[0]}/W{week[1]:02d}/"
+            assert (built_site / f"{week[0]}/W{week[1]:02d}/index.html").is_file()
             assert entry.title.startswith(f"Week {week[0]}-W{week[1]:02d} ")
             html = entry.content[0].value if fmt == "atom" else entry.description
             listed = [PAPER_LINK_RE.search(href).group(1) for href in lxml.html.fragment_fromstring(

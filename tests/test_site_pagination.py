@@ -19,11 +19,12 @@ from paperarchive.taxonomy import load_taxonomy, topics_for
 pytestmark = pytest.mark.slow
 
 
-def list_pages(output: Path) -> dict[str, bytes]:
-    """Topic and organisation pages (not the two indexes), by URL."""
+def list_pages(output: Path, top: bool = False) -> dict[str, bytes]:
+    """Topic and organisation pages (not the two indexes), by URL: the newest-first pages, or
+    with `top` the most upvoted views (`tags/<slug>/top/`)."""
     return {path.parent.relative_to(output).as_posix() + "/": path.read_bytes()
             for folder in ("tags", "orgs") for path in (output / folder).rglob("index.html")
-            if path.parent != output / folder}
+            if path.parent != output / folder and (path.parent.name == "top") == top}
 
 
 def link_to(from_url: str, href: str) -> str:
@@ -81,3 +82,7 @@ def test_a_new_day_changes_only_the_newest_pages_of_its_topics(builds):
     # Not vacuous: numbered pages that stayed, a page that filled up, a new topic page.
     assert any(url != group_url(url) and url not in changed for url in before)
     assert changed - newest_changed and created and newest_changed
+    # The most upvoted views change only for the groups that got papers.
+    top_before, top_after = (list_pages(output, top=True) for output in builds)
+    top_changed = {url for url in top_after if top_before.get(url) != top_after[url]}
+    assert top_changed and {group_url(url) for url in top_changed} <= got_papers

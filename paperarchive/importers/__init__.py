@@ -30,7 +30,7 @@ class ImportOptions:
     """What the user told `import` about the inputs."""
 
     format: str | None = None  # None: detect per file
-    date: dt.date | None = None  # the requested day of HF JSON files
+    date: dt.date | None = None  # the requested day of HF JSON files, a copied page's day
     page_year: int | None = None  # the year of a copied page's year-less dates
     max_bytes: int = listing_io.MAX_LISTING_BYTES
 
@@ -76,7 +76,7 @@ def parse_input(path: Path, text: str, options: ImportOptions,
                                         problems=problems)
     elif fmt == "page-text":
         listings = page_text.parse_page_text(text, source, page_year=options.page_year,
-                                             problems=problems)
+                                             date=options.date, problems=problems)
     elif fmt == "yaml":
         listings = [listing_io.parse_listing(text, source, problems)]
     else:

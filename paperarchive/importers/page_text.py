@@ -4,7 +4,12 @@ Owns reading the copied page: for each paper a title line, its abstract, an "N a
 organisation line ("internlm Intern Large Models"), a "·" line, and a date line ("Sep 20, 2025"
 or, for the current year, "Jan 29") with an optional upvote count after it. The page carries no
 arXiv ids, so each paper's id is a slug of its title (`model.slugify`), made unique within the
-page by a numeric suffix in page order. The listing day of a paper is its date on the page.
+page by a numeric suffix in page order.
+
+Dates: each card's date is the paper's arXiv date (its `published` field), not the day it was
+listed; the listing day is the page's own date, the date line above the first paper ("Apr 14",
+in the page's year), or `date` (`--date`) when given. A page with neither is an error: the
+papers would otherwise be filed under years-old arXiv dates.
 
 It leaves field validation to `Paper.from_mapping` and merging to `merge`.
 """
@@ -55,21 +60,35 @@ class _Entry:
 
 
 def parse_page_text(text: str, source: str, *, page_year: int | None = None,
+                    date: dt.date | None = None,
                     problems: Problems | None = None) -> list[Listing]:
-    """Parse a copied page; `page_year` is the year of dates shown without one.
+    """Parse a copied page into its one listing; `page_year` is the year of dates shown
+    without one, `date` the listing day (else the page's own date).
 
     The page's structure is read whole (a block that cannot be read refuses the file); with
     `problems`, a paper whose fields are invalid is left out and noted there, and the page is
     refused only when most papers are.
     """
     try:
-        entries = _read_entries(text.splitlines())
+        entries, page_date = _read_entries(text.splitlines())
         if not entries:
             raise ListingError("no papers found: expected blocks of title, abstract, "
                                "'N authors' or an organisation line, '·', and a date")
         year = page_year if page_year is not None else _infer_page_year(entries, source)
         found = Problems() if problems is not None else None
-        listings = _build_listings(entries, year, found)
+        papers = _build_papers(entries, year, found)  # every card's date checked first
+        if date is None:
+            if page_date is None:
+                raise ListingError("the page's own date (a line like 'Apr 14' above the first "
+                                   "paper) is missing: pass --date, the day the page lists")
+            month, day, explicit_year = page_date
+            try:
+                date = dt.date(explicit_year or year, month, day)
+            except ValueError:
+                raise ListingError(f"the page's date {month:02d}/{day:02d}/"
+                                   f"{explicit_year or year} is not a real date",
+                                   field="date") from None
+        listings = [Listing(date=date, papers=papers)]
     except ListingError as exc:
         raise exc.located(source) from None
     if problems is not None and found is not None:
@@ -77,9 +96,12 @@ def parse_page_text(text: str, source: str, *, page_year: int | None = None,
     return listings
 
 
-def _read_entries(lines: list[str]) -> list[_Entry]:
+def _read_entries(lines: list[str]) -> tuple[list[_Entry], tuple[int, int, int | None] | None]:
+    """The papers, and the page's own date (month, day, year or None) if it shows one above
+    the first paper."""
     stripped = [line.strip() for line in lines]
     entries = []
+    page_date = None
     block_start = 0
     for index, line in enumerate(stripped):
         if line != SEPARATOR:
@@ -99,6 +121,13 @@ def _read_entries(lines: list[str]) -> list[_Entry]:
         # anything before them is page chrome ("Daily Papers", "Subscribe", a header date).
         if len(block) > 2:
             log.debug("lines %d-%d: skipped as page chrome", block[0][0] + 1, block[-3][0] + 1)
+            if not entries:
+                for _, chrome in reversed(block[:-2]):
+                    found = _DATE_RE.match(chrome)
+                    if found and found.group("month") in _MONTHS and not found.group("upvotes"):
+                        page_date = (_MONTHS[found.group("month")], int(found.group("day")),
+                                     int(found.group("year")) if found.group("year") else None)
+                        break
         title_line, title = block[-2] if len(block) >= 2 else block[-1]
         abstract = block[-1][1] if len(block) >= 2 else ""
         author_count, organization = _read_byline(stripped[byline_at], byline_at + 1)
@@ -120,7 +149,7 @@ def _read_entries(lines: list[str]) -> list[_Entry]:
             upvotes=int(upvotes.replace(",", "")) if upvotes else None,
         ))
         block_start = index + 2
-    return entries
+    return entries, page_date
 
 
 def _previous_nonblank(lines: list[str], index: int, stop: int) -> int | None:
@@ -157,15 +186,15 @@ def _infer_page_year(entries: list[_Entry], source: str) -> int:
     return year
 
 
-def _build_listings(entries: list[_Entry], page_year: int,
-                    problems: Problems | None = None) -> list[Listing]:
-    by_day: dict[dt.date, list[Paper]] = {}
+def _build_papers(entries: list[_Entry], page_year: int,
+                  problems: Problems | None = None) -> tuple[Paper, ...]:
+    papers: list[Paper] = []
     used_ids: set[str] = set()
     for position, entry in enumerate(entries, 1):
         ref = f"#{position} (line {entry.line})"
         year = entry.year if entry.year is not None else page_year
         try:
-            day = dt.date(year, entry.month, entry.day)
+            published = dt.date(year, entry.month, entry.day)
         except ValueError:
             raise ListingError(f"{entry.month:02d}/{entry.day:02d}/{year} is not a real date",
                                paper=ref, field="date") from None
@@ -179,6 +208,7 @@ def _build_listings(entries: list[_Entry], page_year: int,
             "author_count": entry.author_count,
             "organization": entry.organization,
             "upvotes": entry.upvotes,
+            "published": published.isoformat(),
         }
         try:
             paper = Paper.from_mapping({k: v for k, v in mapping.items() if v is not None},
@@ -188,10 +218,10 @@ def _build_listings(entries: list[_Entry], page_year: int,
                 raise
             problems.skipped.append(exc)
             continue
-        by_day.setdefault(day, []).append(paper)
+        papers.append(paper)
     if problems is not None:
         check_bad_share(len(entries), problems)
-    return [Listing(date=day, papers=tuple(by_day[day])) for day in sorted(by_day)]
+    return tuple(papers)
 
 
 def _unique_slug(title: str, used: set[str]) -> str:

@@ -14,14 +14,16 @@ shared template context, adds Jinja filters for URLs (`day_url`, `month_url`, `y
 
 | page | URL | template |
 |---|---|---|
-| home (the latest day) | `/` | `day.html` (`is_home` true) |
+| home (the latest day, led by its week's top papers) | `/` | `day.html` (`is_home` true) |
 | day | `/YYYY/MM/DD/` | `day.html` |
-| month, year | `/YYYY/MM/`, `/YYYY/` | `month.html`, `year.html` |
+| ISO week, most upvoted first | `/YYYY/WNN/` | `week.html` |
+| month, year (most upvoted first) | `/YYYY/MM/`, `/YYYY/` | `month.html`, `year.html` |
 | every day with counts | `/archive/` | `archives.html` |
 | topic (newest papers, then numbered pages) | `/tags/<slug>/`, `/tags/<slug>/N/` | `tag.html` |
 | topic index | `/tags/` | `tags.html` |
 | organisation (idem) | `/orgs/<name>/`, `/orgs/<name>/N/` | `org.html` |
-| organisation index | `/orgs/` | `orgs.html` |
+| organisation index (most active, then A to Z) | `/orgs/` | `orgs.html` |
+| a topic's or organisation's most upvoted | `/tags/<slug>/top/`, `/orgs/<name>/top/` | `top.html` |
 
 Paper pages themselves are Pelican's articles (`ARTICLE_URL = "papers/{slug}/"`). These pages
 replace Pelican's period, tag, category and author pages, whose generators scan the whole
@@ -32,9 +34,11 @@ changes when newer papers arrive; the group's own URL shows everything newer (`a
 Their rows are rendered once per page depth and reused (`plugin.CardMemo`, the `card_memo`
 template global).
 
-Settings (validated, all optional): `ARCHIVE_PAGES = {"page_size": 100}`, the papers per
-numbered topic or organisation page. The grouping logic lives in `archive.py` (plain functions,
-no Pelican).
+Settings (validated, all optional): `ARCHIVE_PAGES = {"page_size": 100, "top_size": 100,
+"month_top": 30, "year_top": 50, "home_top": 10, "active_orgs": 30}`: the papers per numbered
+topic or organisation page, on a most-upvoted page, a month's and a year's ranking and the
+home page's week ranking, and the organisations the index leads with. The grouping logic lives
+in `archive.py` (plain functions, no Pelican).
 """
 
 from .plugin import register

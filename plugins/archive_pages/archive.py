@@ -52,6 +52,23 @@ def year_url(year: int) -> str:
     return f"{year:04d}/"
 
 
+def week_url(year: int, week: int) -> str:
+    """An ISO week's page (`2026/W34/`): `year` is the ISO year, which the first days of
+    January or the last days of December may not share with their calendar year."""
+    return f"{year:04d}/W{week:02d}/"
+
+
+def week_of(date: dt.date) -> tuple[int, int]:
+    """The ISO (year, week) a date belongs to."""
+    iso = date.isocalendar()
+    return iso[0], iso[1]
+
+
+def top_url(base_url: str) -> str:
+    """The most-upvoted view of a topic or organisation at `base_url` (`tags/agents/top/`)."""
+    return f"{base_url}top/"
+
+
 def month_name(month: int) -> str:
     """The English name of a month number (1-12); pages are in English."""
     return calendar.month_name[month]
@@ -209,6 +226,46 @@ class Day(Generic[E]):
         return len(self.entries)
 
 
+def ranked(entries: Iterable[E], limit: int | None = None) -> tuple[E, ...]:
+    """Entries most upvoted first (ties by id, as on a day), at most `limit` of them."""
+    return tuple(sorted(entries, key=by_upvotes)[:limit])
+
+
+@dataclass(frozen=True)
+class Week(Generic[E]):
+    """An ISO week's days with papers, oldest first; `previous`/`next` are the nearest weeks
+    with papers, as (ISO year, week)."""
+
+    year: int  # the ISO year
+    week: int
+    days: tuple[Day[E], ...]
+    previous: tuple[int, int] | None = None
+    next: tuple[int, int] | None = None
+
+    @property
+    def url(self) -> str:
+        return week_url(self.year, self.week)
+
+    @property
+    def count(self) -> int:
+        return sum(day.count for day in self.days)
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date.fromisocalendar(self.year, self.week, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date.fromisocalendar(self.year, self.week, 7)
+
+    def ranked(self, limit: int | None = None) -> tuple[E, ...]:
+        return ranked((entry for day in self.days for entry in day.entries), limit)
+
+    def months(self) -> list[tuple[int, int]]:
+        """The (year, month) of the week's days with papers (one or two months)."""
+        return sorted({(day.date.year, day.date.month) for day in self.days})
+
+
 @dataclass(frozen=True)
 class Month(Generic[E]):
     """A month's days with papers, oldest first; `previous`/`next` are months with papers."""
@@ -230,6 +287,13 @@ class Month(Generic[E]):
     @property
     def count(self) -> int:
         return sum(day.count for day in self.days)
+
+    def ranked(self, limit: int | None = None) -> tuple[E, ...]:
+        return ranked((entry for day in self.days for entry in day.entries), limit)
+
+    def iso_weeks(self) -> list[tuple[int, int]]:
+        """The ISO (year, week) of every week in which this month has papers, in order."""
+        return sorted({week_of(day.date) for day in self.days})
 
     def weeks(self) -> list[list[tuple[dt.date | None, Day[E] | None]]]:
         """The month as calendar weeks (Monday first): (date or None, its Day or None)."""
@@ -258,6 +322,10 @@ class Year(Generic[E]):
     def count(self) -> int:
         return sum(month.count for month in self.months)
 
+    def ranked(self, limit: int | None = None) -> tuple[E, ...]:
+        return ranked((entry for month in self.months for day in month.days
+                       for entry in day.entries), limit)
+
 
 @dataclass(frozen=True)
 class Group(Generic[T, E]):
@@ -277,6 +345,7 @@ class Archive(Generic[E]):
     """Everything the archive pages need, grouped once."""
 
     days: tuple[Day[E], ...]  # oldest first
+    weeks: tuple[Week[E], ...]  # oldest first
     months: tuple[Month[E], ...]  # oldest first
     years: tuple[Year[E], ...]  # oldest first
     topics: tuple[Group[Topic, E], ...]  # by name
@@ -318,6 +387,15 @@ def build_archive(entries: Iterable[E]) -> Archive[E]:
         for date, previous, following in _linked(dates)
     ]
 
+    days_by_week: dict[tuple[int, int], list[Day[E]]] = defaultdict(list)
+    for day in days:
+        days_by_week[week_of(day.date)].append(day)
+    weeks = [
+        Week(year=key[0], week=key[1], days=tuple(days_by_week[key]), previous=previous,
+             next=following)
+        for key, previous, following in _linked(sorted(days_by_week))
+    ]
+
     days_by_month: dict[tuple[int, int], list[Day[E]]] = defaultdict(list)
     for day in days:
         days_by_month[day.date.year, day.date.month].append(day)
@@ -347,8 +425,42 @@ def build_archive(entries: Iterable[E]) -> Archive[E]:
          for group in by_org.values()),
         key=lambda group: (-group.count, group.key.display_name.casefold(), group.key.name),
     )
-    return Archive(days=tuple(days), months=tuple(months), years=tuple(years),
-                   topics=tuple(topic_groups), orgs=tuple(org_groups))
+    return Archive(days=tuple(days), weeks=tuple(weeks), months=tuple(months),
+                   years=tuple(years), topics=tuple(topic_groups), orgs=tuple(org_groups))
+
+
+def org_labels(organizations: Iterable[Organization]) -> dict[str, str]:
+    """Every organisation's name as lists show it, told apart: its display name, followed by
+    its handle where another organisation shows the same display name ("Zhejiang University
+    (zju)"). Display names are compared case-insensitively."""
+    organizations = list(organizations)
+    seen: dict[str, int] = defaultdict(int)
+    for organization in organizations:
+        seen[organization.display_name.casefold()] += 1
+    return {
+        organization.name: (f"{organization.display_name} ({organization.name})"
+                            if seen[organization.display_name.casefold()] > 1
+                            and organization.display_name != organization.name
+                            else organization.display_name)
+        for organization in organizations
+    }
+
+
+def initial(name: str) -> str:
+    """The index letter a name is filed under: its first letter (A-Z), else "#"."""
+    first = name.strip()[:1].upper()
+    return first if "A" <= first <= "Z" else "#"
+
+
+def by_initial(groups: Iterable[Group[Organization, E]], labels: Mapping[str, str]
+               ) -> tuple[tuple[str, tuple[Group[Organization, E], ...]], ...]:
+    """Organisation groups A to Z by their label (`org_labels`), under their initial letter;
+    "#" (digits, other scripts) last."""
+    ordered = sorted(groups, key=lambda group: (initial(labels[group.key.name]) == "#",
+                                                labels[group.key.name].casefold(),
+                                                group.key.name))
+    return tuple((letter, tuple(items)) for letter, items in
+                 groupby(ordered, key=lambda group: initial(labels[group.key.name])))
 
 
 def _group(entries: list[E], key_of: Any, url_of: Any) -> Group[Any, E]:
@@ -381,6 +493,16 @@ class Page(Generic[T]):
     url: str
     newer_url: str | None  # toward the newest page; None on the newest page
     older_url: str | None  # None on the page that holds the oldest item
+    base_url: str = ""  # the list's own URL (its newest page)
+
+    @property
+    def older_numbers(self) -> list[int]:
+        """The numbers of the pages older than this one, newest first: fixed once the page
+        is written (page N links to N-1 ... 1), so they never change a numbered page."""
+        if self.older_url is None:
+            return []
+        older = int(self.older_url[len(self.base_url):].strip("/"))
+        return list(range(older, 0, -1))
 
     @property
     def is_newest(self) -> bool:
@@ -410,7 +532,8 @@ def paginate(items: Sequence[T], page_size: int, base_url: str) -> list[Page[T]]
     newest_first = numbered * page_size + 1
     pages = [Page(number=None, items=tuple(items[:total - newest_first + 1]),
                   first=newest_first, last=total, url=base_url, newer_url=None,
-                  older_url=page_url(base_url, numbered) if numbered else None)]
+                  older_url=page_url(base_url, numbered) if numbered else None,
+                  base_url=base_url)]
     for number in range(numbered, 0, -1):
         first = (number - 1) * page_size + 1
         last = number * page_size
@@ -418,5 +541,6 @@ def paginate(items: Sequence[T], page_size: int, base_url: str) -> list[Page[T]]
             number=number, items=tuple(items[total - last:total - first + 1]), first=first,
             last=last, url=page_url(base_url, number),
             newer_url=page_url(base_url, number + 1) if number < numbered else base_url,
-            older_url=page_url(base_url, number - 1) if number > 1 else None))
+            older_url=page_url(base_url, number - 1) if number > 1 else None,
+            base_url=base_url))
     return pages

@@ -32,13 +32,17 @@ from . import archive
 
 log = logging.getLogger(__name__)
 
-DEFAULTS: dict[str, Any] = {"page_size": 100}
+DEFAULTS: dict[str, Any] = {"page_size": 100, "top_size": 100, "month_top": 30,
+                            "year_top": 50, "home_top": 10, "active_orgs": 30}
 
 URL_FILTERS = {
     "paper_url": archive.paper_url,
     "day_url": archive.day_url,
     "month_url": archive.month_url,
     "year_url": archive.year_url,
+    "week_url": archive.week_url,
+    "week_of": archive.week_of,
+    "top_url": archive.top_url,
     "topic_url": archive.topic_url,
     "org_url": archive.org_url,
     "month_name": archive.month_name,
@@ -48,10 +52,11 @@ URL_FILTERS = {
 def plugin_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     """`ARCHIVE_PAGES` merged over the defaults, validated."""
     merged = merged_over(settings, "ARCHIVE_PAGES", DEFAULTS)
-    size = merged["page_size"]
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"ARCHIVE_PAGES: page_size must be a whole number of 1 or more, "
-                         f"got {size!r}")
+    for name in DEFAULTS:
+        size = merged[name]
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValueError(f"ARCHIVE_PAGES: {name} must be a whole number of 1 or more, "
+                             f"got {size!r}")
     return merged
 
 
@@ -230,35 +235,53 @@ class ArchivePagesGenerator(Generator):
 
     def _write_all(self, write: Any) -> None:
         site = self.archive
+        options = self.options
         latest = site.latest
+        # The home page: the newest day, led by the top papers of its week.
+        week = site.weeks[-1] if site.weeks else None
         write(archive.HOME_URL, "day", day=latest, papers=latest.entries if latest else (),
-              is_home=True)
+              is_home=True, week=week,
+              week_top=week.ranked(options["home_top"]) if week else ())
         for day in site.days:
             write(day.url, "day", day=day, papers=day.entries, is_home=False)
+        for week in site.weeks:
+            write(week.url, "week", week=week, papers=week.ranked())
         for month in site.months:
-            write(month.url, "month", month=month)
+            write(month.url, "month", month=month, papers=month.ranked(options["month_top"]))
         for year in site.years:
-            write(year.url, "year", year=year)
+            write(year.url, "year", year=year, papers=year.ranked(options["year_top"]))
         write(archive.ARCHIVE_URL, "archives", years=tuple(reversed(site.years)))
         write(archive.TOPICS_URL, "tags", groups=site.topics)
-        write(archive.ORGS_URL, "orgs", groups=site.orgs)
-        size = self.options["page_size"]
-        for template, variable, groups in (("tag", "topic", site.topics),
-                                           ("org", "organization", site.orgs)):
-            for group in groups:
-                self._write_pages(write, template, variable, group, size)
-        log.info("archive_pages: %d days, %d months, %d years, %d topics, %d organisations",
-                 len(site.days), len(site.months), len(site.years), len(site.topics),
-                 len(site.orgs))
+        labels = archive.org_labels(group.key for group in site.orgs)
+        write(archive.ORGS_URL, "orgs", groups=site.orgs[:options["active_orgs"]],
+              letters=archive.by_initial(site.orgs, labels), labels=labels,
+              count=len(site.orgs))
+        size = options["page_size"]
+        for group in site.topics:
+            self._write_pages(write, "tag", {"topic": group.key}, group, size)
+        for group in site.orgs:
+            self._write_pages(write, "org", {"organization": group.key,
+                                             "label": labels[group.key.name]}, group, size)
+        top = options["top_size"]
+        for group in site.topics:
+            write(archive.top_url(group.url), "top", topic=group.key, label=group.key.name,
+                  group_url=group.url, count=group.count, papers=archive.ranked(group.entries, top))
+        for group in site.orgs:
+            write(archive.top_url(group.url), "top", organization=group.key,
+                  label=labels[group.key.name], group_url=group.url, count=group.count,
+                  papers=archive.ranked(group.entries, top))
+        log.info("archive_pages: %d days, %d weeks, %d months, %d years, %d topics, "
+                 "%d organisations", len(site.days), len(site.weeks), len(site.months),
+                 len(site.years), len(site.topics), len(site.orgs))
 
     @staticmethod
-    def _write_pages(write: Any, template: str, variable: str, group: archive.Group,
-                     size: int) -> None:
+    def _write_pages(write: Any, template: str, variables: dict[str, Any],
+                     group: archive.Group, size: int) -> None:
         """A topic's or organisation's pages. A numbered page gets only what it shows (its
         papers, their positions and its two links), never the group's count, so its inputs
         stay the same when newer papers arrive."""
         for page in archive.paginate(group.entries, size, group.url):
-            write(page.url, template, **{variable: group.key}, page=page, papers=page.items,
+            write(page.url, template, **variables, page=page, papers=page.items,
                   count=group.count if page.is_newest else None)
 
 
