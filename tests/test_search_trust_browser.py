@@ -143,7 +143,7 @@ def test_an_absent_id_says_so_and_links_to_arxiv(page, search_url, query):
     assert link.get_attribute("href") == f"https://arxiv.org/abs/{absent}"
 
 
-@pytest.mark.parametrize("query", ["zzqxv", "diffusion zzqxv", "26089999"])
+@pytest.mark.parametrize("query", ["zzqxv", "diffusion zzqxv", "26089999", "?!"])
 def test_a_query_with_a_word_matching_nothing_finds_nothing_and_offers_a_way_on(
         page, search_url, query):
     search(page, search_url, query)

@@ -222,6 +222,9 @@ class Searcher {
     }
     const sort = SORTS[sortName];
     const words = queryWords(term);
+    if (!words.length && !Object.keys(filters).length) {
+      return inOrder([], [`No papers match “${term}”.`]); // punctuation alone
+    }
     if (!words.length) {
       // Filters alone: every paper they hold, most upvoted first unless sorted otherwise.
       const found = await this.pagefind.search(null, { filters, sort: sort || SORTS.upvotes });
