@@ -20,7 +20,8 @@
 //   a paper whose title is the query first of all: a full author name or an exact title
 //   finds its paper first;
 // - a result shows its first authors, organisation, day, upvotes, topics, and an excerpt of
-//   the abstract (from the `abstract` anchor on), not the title and authors again.
+//   the abstract and AI summary (between the `abstract` and `topics` anchors), not the title
+//   and authors again; filters alone (no words) list their papers, most upvoted first.
 
 const PAGE_SIZE = 20;
 const TYPING_DELAY_MS = 250;
