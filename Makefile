@@ -60,18 +60,14 @@ locked-render:
 
 # `python -m pelican` puts this folder first on the import path, so publishconf.py's
 # `from pelicanconf import *` reads the pelicanconf.py beside it, in any copy of the repository.
-# The search index is built once Pelican has exited (scripts/search_index.py, the plugin's own
-# step): Pelican's memory and Pagefind's are never held at once.
-NO_SEARCH := -e 'PAGEFIND_INDEX={"enabled": false}'
-SEARCH_INDEX = $(BIN)/python scripts/search_index.py --site $(OUTPUT) --cache cache/search
-
+# The search index is the last step of the Pelican run (plugins/pagefind_index). Run apart,
+# after Pelican has exited (scripts/search_index.py), it needs less memory but more time:
+# docs/performance.md has both at 40,000 papers.
 locked-html: locked-render
-	$(BIN)/python -m pelican --settings $(CONF) --output $(OUTPUT) $(NO_SEARCH)
-	$(SEARCH_INDEX)
+	$(BIN)/python -m pelican --settings $(CONF) --output $(OUTPUT)
 
 locked-publish: locked-render
-	$(BIN)/python -m pelican --settings $(PUBLISHCONF) --output $(OUTPUT) $(NO_SEARCH)
-	$(SEARCH_INDEX)
+	$(BIN)/python -m pelican --settings $(PUBLISHCONF) --output $(OUTPUT)
 
 # Before rendering anything: a missing or non-http(s) SITEURL gets one clear line, not a traceback.
 check-siteurl: $(VENV)/.site-installed
@@ -99,7 +95,7 @@ test-fast: $(VENV)/.test-installed node_modules/.installed ## Ruff and the tests
 # Not part of `make test`: minutes on 2 cores at the default sizes. Results in bench-out/report.md.
 BENCH_SIZES ?= 1000,10000,40000
 bench: $(VENV)/.site-installed ## Benchmark full and daily builds (BENCH_SIZES=1000 for a quick run)
-	$(BIN)/python scripts/bench.py --sizes $(BENCH_SIZES)
+	$(BIN)/python scripts/bench.py --sizes $(BENCH_SIZES) --search-in-pelican
 
 golden: $(VENV)/.test-installed ## Refresh the golden files under tests/golden/ (review the diff!)
 	$(BIN)/python -m pytest tests/test_render.py tests/test_golden.py --update-golden

@@ -4,9 +4,9 @@
 The same indexing the `pagefind_index` plugin does at the end of a Pelican build, as its own
 step: one Pagefind bundle under `<site>/pagefind/`, reused as it is when no paper page changed
 since the bundle in `--site` or the one kept in `--cache`, with the settings of
-`PAGEFIND_INDEX` in pelicanconf.py (`"enabled": False` skips it). `make html` and
-`make publish` run it after Pelican has exited, so Pelican's memory and Pagefind's are never
-held at once (at 40,000 papers about 1.9 and 3.7 GB).
+`PAGEFIND_INDEX` in pelicanconf.py (`"enabled": False` skips it). Run after a Pelican build
+with search off (`pelican -e 'PAGEFIND_INDEX={"enabled": false}'`), it holds less memory than
+the in-Pelican step, Pelican's being gone, but takes longer (docs/performance.md).
 """
 
 import argparse
