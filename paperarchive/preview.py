@@ -22,6 +22,16 @@ CHROMIUM_FLAGS = [
 ]
 
 
+# The search page (theme/static/js/search.js) has settled: its status line says something other
+# than "Loading search…" or "Searching…", and its result list no longer waits (aria-busy).
+SEARCH_SETTLED = """() => {
+  const status = document.querySelector('[data-search-status]');
+  const list = document.querySelector('[data-search-results]');
+  return status && status.textContent.trim() && !status.textContent.includes('…')
+    && !list.hasAttribute('aria-busy');
+}"""
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Serves files without a log line per request."""
 

@@ -49,12 +49,6 @@ from paperarchive.mathtext import math_to_text
 
 REPO = Path(__file__).resolve().parent.parent
 
-SETTLED = """() => {
-  const status = document.querySelector('[data-search-status]');
-  const list = document.querySelector('[data-search-results]');
-  return status && status.textContent.trim() && !status.textContent.includes('…')
-    && !list.hasAttribute('aria-busy');
-}"""
 SAMPLE = 100
 ABSENT = 10
 SEED = 0
@@ -139,7 +133,7 @@ def cold_query(url: str, word: str) -> tuple[int, int]:
         page = context.new_page()
         page.on("requestfinished", finished)
         page.goto(f"{url}/search/?q={quote_plus(word)}")
-        page.wait_for_function(SETTLED, timeout=120_000)
+        page.wait_for_function(preview.SEARCH_SETTLED, timeout=120_000)
         page.wait_for_load_state("networkidle")
         context.close()
     return len(sizes), sum(sizes)
@@ -196,7 +190,7 @@ def first_ids_ours(url: str, queries: Sequence[Query]) -> list[str | None]:
         page = browser.new_page()
         for query in queries:
             page.goto(f"{url}/search/?q={quote_plus(query.text)}")
-            page.wait_for_function(SETTLED, timeout=120_000)
+            page.wait_for_function(preview.SEARCH_SETTLED, timeout=120_000)
             link = page.locator(".search-result a[data-result-link]").first
             href = link.get_attribute("href") if link.count() else None
             firsts.append(paper_of(href))

@@ -15,18 +15,12 @@ import pytest
 from site_helpers import FIXTURE_ARCHIVE, FIXTURE_TAXONOMY
 
 from paperarchive.listing_io import load_archive
-from paperarchive.preview import CHROMIUM, CHROMIUM_FLAGS
+from paperarchive.preview import CHROMIUM, CHROMIUM_FLAGS, SEARCH_SETTLED
 from paperarchive.taxonomy import load_taxonomy, topics_for
 
 pytestmark = pytest.mark.browser
 
 NONSENSE = "qwxzvbnmkj"
-# Settled: the status line has text and the result list is not waiting for Pagefind.
-SETTLED = """() => {
-  const status = document.querySelector('[data-search-status]');
-  const list = document.querySelector('[data-search-results]');
-  return status && status.textContent.trim() && !list.hasAttribute('aria-busy');
-}"""
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +33,7 @@ def papers():
 def open_search(page, site_url: str, query: str = "", **params: str) -> None:
     parts = [f"q={quote_plus(query)}"] + [f"{k}={quote_plus(v)}" for k, v in params.items()]
     page.goto(f"{site_url}/search/?{'&'.join(parts)}")
-    page.wait_for_function(SETTLED)
+    page.wait_for_function(SEARCH_SETTLED)
 
 
 def result_ids(page) -> list[str]:
@@ -183,7 +177,7 @@ def test_choosing_a_topic_narrows_the_results_and_updates_the_url(page, site_url
     page.wait_for_function("document.querySelectorAll('#search-topic option').length > 1")
     page.locator("#search-topic").select_option(topic)
     page.wait_for_function(f"new URLSearchParams(location.search).get('topic') === {topic!r}")
-    page.wait_for_function(SETTLED)
+    page.wait_for_function(SEARCH_SETTLED)
     assert 0 < result_count(page) < everything
     show_all(page)
     assert first in result_ids(page)
@@ -197,7 +191,7 @@ def test_sorting_by_upvotes_orders_the_results(page, site_url, papers):
     best_match = result_count(page)
     page.locator("#search-sort").select_option("upvotes")
     page.wait_for_function("new URLSearchParams(location.search).get('sort') === 'upvotes'")
-    page.wait_for_function(SETTLED)
+    page.wait_for_function(SEARCH_SETTLED)
     show_all(page)
     upvotes = {paper.id: paper.upvotes or 0 for paper, _ in papers}
     shown = [upvotes[paper_id] for paper_id in result_ids(page)]
@@ -225,20 +219,20 @@ def test_the_query_in_the_url_prefills_and_typing_updates_the_url(page, site_url
     page.wait_for_function(f"new URLSearchParams(location.search).get('q') === {paper.id!r}")
     page.wait_for_function(f"document.querySelector('[data-search-status]').textContent"
                            f".includes({paper.id!r})")
-    page.wait_for_function(SETTLED)
+    page.wait_for_function(SEARCH_SETTLED)
     assert result_ids(page)[0] == paper.id
 
 
 def test_the_keyboard_reaches_the_results(page, site_url, papers):
     paper, author = unique_author(papers)
     page.goto(f"{site_url}/search/")
-    page.wait_for_function(SETTLED)
+    page.wait_for_function(SEARCH_SETTLED)
     assert page.evaluate("document.activeElement.id") == "search-q"
     page.keyboard.type(author)
     page.keyboard.press("Enter")
     page.wait_for_function(f"document.querySelector('[data-search-status]').textContent"
                            f".includes({author!r})")
-    page.wait_for_function(SETTLED)
+    page.wait_for_function(SEARCH_SETTLED)
     for _ in range(10):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.matches('.search-result a')"):
@@ -254,7 +248,7 @@ def test_the_header_search_box_leads_to_the_search_page(page, site_url, papers):
     header_box.fill(paper.id)
     header_box.press("Enter")
     page.wait_for_url(re.compile(r"/search/\?"))
-    page.wait_for_function(SETTLED)
+    page.wait_for_function(SEARCH_SETTLED)
     assert result_ids(page)[0] == paper.id
 
 

@@ -15,16 +15,10 @@ import pytest
 import yaml
 from site_helpers import build_site
 
-from paperarchive.preview import serve
+from paperarchive.preview import SEARCH_SETTLED, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SETTLED = """() => {
-  const status = document.querySelector('[data-search-status]');
-  const list = document.querySelector('[data-search-results]');
-  return status && status.textContent.trim() && !status.textContent.includes('…')
-    && !list.hasAttribute('aria-busy');
-}"""
 
 ACME = {"name": "acme-ai", "fullname": "Acme AI"}
 ABSTRACT = ("We study {topic}. Our method improves results on three benchmarks and we release "
@@ -85,7 +79,7 @@ def search_url(tmp_path_factory):
 def search(page, url, query="", **params):
     parts = [f"q={quote_plus(query)}"] + [f"{k}={quote_plus(v)}" for k, v in params.items()]
     page.goto(f"{url}/search/?{'&'.join(parts)}")
-    page.wait_for_function(SETTLED)
+    page.wait_for_function(SEARCH_SETTLED)
 
 
 def result_ids(page):
@@ -178,7 +172,7 @@ def test_a_filter_with_a_sort_keeps_both_in_the_url(page, search_url):
                                                   "sort": ["upvotes"]}
     page.locator("#search-sort").select_option("date")
     page.wait_for_function("new URLSearchParams(location.search).get('sort') === 'date'")
-    page.wait_for_function(SETTLED)
+    page.wait_for_function(SEARCH_SETTLED)
     assert sorted(result_ids(page)) == sorted(ids)
 
 
@@ -234,5 +228,5 @@ def test_the_page_says_it_is_loading_until_the_index_is_there(page, search_url):
     assert page.locator("[data-search-results]").get_attribute("aria-busy") == "true"
     assert len(held) == 1
     held[0].continue_()
-    page.wait_for_function(SETTLED)
+    page.wait_for_function(SEARCH_SETTLED)
     assert status(page) == "5 papers match “diffusion”."
